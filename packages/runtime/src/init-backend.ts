@@ -8,6 +8,7 @@ import {
   type ModuleImporter,
 } from './candidates.js';
 import { BackendUnavailableError } from './errors.js';
+import { registerGradients } from './gradients.js';
 
 /** The environment variable that forces a backend: `tensorflow`, `wasm`, `cpu` or `auto`. */
 export const BACKEND_ENV_VAR = 'BNTP_BACKEND';
@@ -147,7 +148,8 @@ async function describeActive(
  * `@tensorflow/tfjs-node-gpu` → `@tensorflow/tfjs-node` → wasm (embedded default) → cpu.
  *
  * A forced backend (option `backend` or env `BNTP_BACKEND`) that cannot be loaded is an error naming the missing
- * package and how to install it; in `auto` mode failures fall through to the next candidate.
+ * package and how to install it; in `auto` mode failures fall through to the next candidate. It also registers
+ * tfjs-core's gradients (see {@link registerGradients}), which tfjs-core alone does not do in Node.
  *
  * @example
  * ```ts
@@ -158,6 +160,7 @@ async function describeActive(
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = resolveRequest(options);
+  registerGradients();
   const log = options.onLog ?? (() => {});
   const candidates = CANDIDATES.filter(
     (c) => requested.backend === 'auto' || c.backend === requested.backend,
