@@ -42,7 +42,11 @@ export function torchReference(shape: TorchShape): TorchStep | { skipped: string
       lastError = `${python} cannot import torch`;
       continue;
     }
-    const out = execFileSync(python, [script, ...args], { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+    const out =
+      execFileSync(python, [script, ...args], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
     return JSON.parse(out) as TorchStep;
   }
   return { skipped: lastError };
