@@ -40,6 +40,7 @@ export class TokenizerError extends Error {
   readonly file: string | undefined;
   /** 1-based line in `file`, if known. */
   readonly line: number | undefined;
+  /** Brand read by {@link TokenizerError.isInstance}; survives duplicate copies of the package. */
   readonly [MARKER] = true;
 
   constructor(code: TokenizerErrorCode, message: string, details: TokenizerErrorDetails = {}) {

@@ -107,6 +107,27 @@ describe('GPT-2 vocabulary', () => {
     );
   });
 
+  it('round-trips strings with lone surrogates, which the references replace with U+FFFD (property)', () => {
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    const withLone = fc
+      .tuple(anyText, lone, anyText)
+      // Both sides are well-formed, so the surrogate cannot pair with a neighbour.
+      .map(([a, surrogate, b]) => a + surrogate + b);
+    fc.assert(
+      fc.property(withLone, (text) => {
+        const ids = fromJson.encode(text);
+        expect(fromJson.decode(ids)).toBe(text);
+        // js-tiktoken sees U+FFFD where we see the surrogate: its ids decode to the replaced string.
+        const replaced = text.replace(
+          /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+          '\ufffd',
+        );
+        expect(fromJson.decode(tiktoken.encode(text, 'all'))).toBe(replaced);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('encodes a long piece (heap merge path) like js-tiktoken', () => {
     const text = `${'abracadabra'.repeat(60)} ${' '.repeat(300)}x`;
     expect(fromJson.encode(text)).toEqual(tiktoken.encode(text));

@@ -11,10 +11,16 @@ export {
   type HfAddedToken,
   type HfBpeModel,
   type HfByteLevel,
+  type HfFuse,
   type HfTokenizerJson,
   toHfJson,
 } from './serialize/hf-json.js';
-export { type AddedToken, AddedTokens, DEFAULT_SPECIAL_TOKENS } from './special-tokens.js';
+export {
+  type AddedToken,
+  type AddedTokenMatch,
+  AddedTokens,
+  DEFAULT_SPECIAL_TOKENS,
+} from './special-tokens.js';
 export {
   type BatchEncoding,
   type DecodeOptions,

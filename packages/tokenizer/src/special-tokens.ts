@@ -8,6 +8,14 @@ export interface AddedToken {
   special: boolean;
 }
 
+/** Where {@link AddedTokens.find} found an added token. */
+export interface AddedTokenMatch {
+  /** UTF-16 index of the match in the text. */
+  index: number;
+  /** The token found. */
+  token: AddedToken;
+}
+
 /** The special tokens most models want, in the id order the trainers give them. */
 export const DEFAULT_SPECIAL_TOKENS: readonly string[] = ['<pad>', '<bos>', '<eos>', '<unk>'];
 
@@ -38,7 +46,7 @@ export class AddedTokens {
   }
 
   /** The first added token in `text`, if any, with its index. */
-  find(text: string): { index: number; token: AddedToken } | undefined {
+  find(text: string): AddedTokenMatch | undefined {
     if (this.pattern === undefined) return undefined;
     this.pattern.lastIndex = 0;
     const match = this.pattern.exec(text);

@@ -8,49 +8,85 @@ import { CharModel } from '../models/char.js';
 import type { AddedToken } from '../special-tokens.js';
 import { Tokenizer } from '../tokenizer.js';
 
+/** The Fuse decoder: concatenates tokens (char-level). */
+export interface HfFuse {
+  /** Stage tag. */
+  type: 'Fuse';
+}
+
 /** The ByteLevel pre-tokenizer / post-processor / decoder entry. */
 export interface HfByteLevel {
+  /** Stage tag. */
   type: 'ByteLevel';
+  /** Prepend a space to text that does not start with one (read: must be false for the pre-tokenizer). */
   add_prefix_space: boolean;
+  /** Post-processing of offsets only; ids do not depend on it. */
   trim_offsets: boolean;
+  /** Split with GPT-2's pattern (read: must be true). */
   use_regex: boolean;
 }
 
 /** One entry of `added_tokens`. */
 export interface HfAddedToken {
+  /** Token id. */
   id: number;
+  /** Exact text of the token. */
   content: string;
+  /** Match only as a whole word (read: must be false). */
   single_word: boolean;
+  /** Swallow whitespace on the left (read: must be false). */
   lstrip: boolean;
+  /** Swallow whitespace on the right (read: must be false). */
   rstrip: boolean;
+  /** Match after normalization; there is no normalizer here, so it has no effect. */
   normalized: boolean;
+  /** Control token, dropped by `skipSpecialTokens`. */
   special: boolean;
 }
 
 /** The `model` entry (BPE). Merges are written as `"left right"` strings, the form every version reads. */
 export interface HfBpeModel {
+  /** Model tag. */
   type: 'BPE';
+  /** BPE dropout (not supported: null). */
   dropout: null;
+  /** Token for unknown characters (char-level with `unknown: 'unk'`), else null. */
   unk_token: string | null;
+  /** WordPiece-style prefix (not supported: null). */
   continuing_subword_prefix: null;
+  /** Suffix marking word ends (not supported: null). */
   end_of_word_suffix: null;
+  /** Merge runs of unknown characters into one `<unk>` (not supported: false). */
   fuse_unk: boolean;
+  /** SentencePiece byte fallback (not supported: false). */
   byte_fallback: boolean;
+  /** Look whole words up before merging (not supported: false). */
   ignore_merges: boolean;
+  /** Token → id, tokens in GPT-2's byte spelling for byte-level BPE. */
   vocab: Record<string, number>;
+  /** Merges in rank order. */
   merges: string[];
 }
 
 /** A `tokenizer.json` document as this package writes it. */
 export interface HfTokenizerJson {
+  /** Format version. */
   version: '1.0';
+  /** Runtime truncation settings (unused: null). */
   truncation: null;
+  /** Runtime padding settings (unused: null). */
   padding: null;
+  /** Special tokens, matched before the model runs. */
   added_tokens: HfAddedToken[];
+  /** Text normalizer (none). */
   normalizer: null;
+  /** ByteLevel for byte-level BPE, null for char-level. */
   pre_tokenizer: HfByteLevel | null;
+  /** ByteLevel for byte-level BPE (offsets only), null for char-level. */
   post_processor: HfByteLevel | null;
-  decoder: HfByteLevel | { type: 'Fuse' } | null;
+  /** ByteLevel for byte-level BPE, Fuse (concatenate) for char-level. */
+  decoder: HfByteLevel | HfFuse | null;
+  /** The BPE model. */
   model: HfBpeModel;
 }
 

@@ -4,5 +4,17 @@
  * and at the end).
  */
 export type TrainProgress =
-  | { phase: 'count'; characters: number }
-  | { phase: 'merge'; merges: number; totalMerges: number };
+  | {
+      /** Reading the corpus. */
+      phase: 'count';
+      /** Characters read so far. */
+      characters: number;
+    }
+  | {
+      /** Learning merges. */
+      phase: 'merge';
+      /** Merges learned so far. */
+      merges: number;
+      /** Merges needed to reach `vocabSize` (training may stop earlier, see `minFrequency`). */
+      totalMerges: number;
+    };
