@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from './errors.js';
+import { errorOf } from '../test/error-of.js';
 import { trainBpe } from './train/bpe.js';
 import { createCharTokenizer } from './train/char.js';
 
@@ -13,16 +13,6 @@ const V = bpe.vocabSize;
 const PAD = 0;
 const BOS = 1;
 const EOS = 2;
-
-function errorOf(run: () => unknown): TokenizerError {
-  try {
-    run();
-  } catch (error) {
-    if (TokenizerError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenizerError');
-}
 
 // Any sequence of UTF-16 code units: emoji, combining marks, CJK, lone surrogates, the empty string.
 const anyJsString = fc.oneof(

@@ -114,7 +114,7 @@ export class ByteLevelBpe implements TokenModel {
 
   /**
    * BPE on one pre-token. Symbols live in a linked list over the byte positions; a heap holds candidate pairs
-   * keyed by `rank * n + position`, so the lowest rank pops first and the leftmost among equal ranks. Entries
+   * keyed by (rank, position), so the lowest rank pops first and the leftmost among equal ranks. Entries
    * made stale by earlier merges are skipped when popped. O(n log n) even for very long pieces.
    */
   private encodePiece(piece: string): number[] {
@@ -130,12 +130,12 @@ export class ByteLevelBpe implements TokenModel {
     for (let i = 0; i < n; i++) {
       next[i] = i + 1 < n ? i + 1 : -1;
       prev[i] = i - 1;
-      if (i + 1 < n) this.pushPair(symbols, i, i + 1, n);
+      if (i + 1 < n) this.pushPair(symbols, i, i + 1);
     }
     while (heap.size > 0) {
-      const key = heap.pop();
-      const rank = Math.floor(key / n);
-      const i = key - rank * n;
+      const rank = heap.topPrimary;
+      const i = heap.topSecondary;
+      heap.pop();
       const j = next[i] as number;
       // Stale when i was merged away, or the pair at i changed since this entry was pushed.
       if (symbols[i] === -1 || j === -1) continue;
@@ -146,19 +146,19 @@ export class ByteLevelBpe implements TokenModel {
       next[i] = after;
       if (after !== -1) {
         prev[after] = i;
-        this.pushPair(symbols, i, after, n);
+        this.pushPair(symbols, i, after);
       }
       const before = prev[i] as number;
-      if (before !== -1) this.pushPair(symbols, before, i, n);
+      if (before !== -1) this.pushPair(symbols, before, i);
     }
     const ids: number[] = [];
     for (let i = 0; i !== -1; i = next[i] as number) ids.push(symbols[i] as number);
     return ids;
   }
 
-  private pushPair(symbols: Int32Array, i: number, j: number, n: number): void {
+  private pushPair(symbols: Int32Array, i: number, j: number): void {
     const rank = this.ranks.get((symbols[i] as number) * this.stride + (symbols[j] as number));
-    if (rank !== undefined) this.heap.push(rank * n + i);
+    if (rank !== undefined) this.heap.push(rank, i);
   }
 }
 

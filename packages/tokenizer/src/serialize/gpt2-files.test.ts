@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from '../errors.js';
+import { errorOf } from '../../test/error-of.js';
 import { BYTE_TO_CHAR } from '../pre-tokenize/byte-level.js';
 import { fromGpt2Files } from './gpt2-files.js';
 
@@ -8,16 +8,6 @@ vocab.he = 256;
 vocab.Ġhe = 257;
 vocab['<|endoftext|>'] = 258;
 const vocabJson = JSON.stringify(vocab);
-
-function errorOf(run: () => unknown): TokenizerError {
-  try {
-    run();
-  } catch (error) {
-    if (TokenizerError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenizerError');
-}
 
 describe('vocab.json + merges.txt', () => {
   it('loads with or without the #version header and CRLF line ends', () => {

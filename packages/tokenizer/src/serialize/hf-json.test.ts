@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from '../errors.js';
+import { errorOf } from '../../test/error-of.js';
 import { trainBpe } from '../train/bpe.js';
 import { fromHfJson, type HfTokenizerJson, toHfJson } from './hf-json.js';
 
@@ -11,16 +11,6 @@ interface Loose {
   model: { [key: string]: unknown; vocab: Record<string, unknown>; merges: unknown[] };
   added_tokens: Array<Record<string, unknown>>;
   pre_tokenizer: Record<string, unknown>;
-}
-
-function errorOf(run: () => unknown): TokenizerError {
-  try {
-    run();
-  } catch (error) {
-    if (TokenizerError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenizerError');
 }
 
 describe('tokenizer.json', () => {

@@ -1,11 +1,11 @@
 import { invalidOption } from '../errors.js';
+import { MinHeap } from '../heap.js';
 import { ByteLevelBpe } from '../models/bpe.js';
 import { integerAtLeast, tokenList } from '../options.js';
 import { BYTE_TO_CHAR, gpt2SplitRegex } from '../pre-tokenize/byte-level.js';
 import { AddedTokens, DEFAULT_SPECIAL_TOKENS } from '../special-tokens.js';
 import { Tokenizer } from '../tokenizer.js';
 import { encodeWtf8 } from '../wtf8.js';
-import { PairHeap } from './pair-heap.js';
 import type { TrainProgress } from './progress.js';
 
 /** Options for {@link trainBpe}. */
@@ -75,20 +75,24 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
       pairs.add(symbols[i] as number, symbols[i + 1] as number, counts[w] as number, w);
     }
   }
-  const heap = new PairHeap((p) => pairs.key(p));
-  for (let p = 0; p < pairs.size; p++) heap.push(pairs.count[p] as number, p);
+  // Most frequent first, ties to the smallest (left id, right id) as in HF's trainer.
+  const heap = new MinHeap();
+  const push = (p: number) => heap.push(-(pairs.count[p] as number), pairs.key(p));
+  for (let p = 0; p < pairs.size; p++) push(p);
 
   const totalMerges = vocabSize - tokens.length;
   const merges: Array<[string, string]> = [];
   const visited = new Int32Array(words.length).fill(-1);
   const reportEvery = Math.max(1, Math.floor(totalMerges / 100));
   while (merges.length < totalMerges && heap.size > 0) {
-    const [count, p] = heap.pop();
+    const count = -heap.topPrimary;
+    const p = pairs.indexOf(heap.topSecondary);
+    heap.pop();
     const current = pairs.count[p] as number;
     // Counts only fall after a pair is pushed (new pairs are pushed once complete), so a stale entry is re-queued
     // with its true count.
     if (current !== count) {
-      if (current > 0) heap.push(current, p);
+      if (current > 0) push(p);
       continue;
     }
     if (count < minFrequency) break;
@@ -135,7 +139,7 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
       }
       lengths[w] = write;
     }
-    for (const q of grown) if ((pairs.count[q] as number) > 0) heap.push(pairs.count[q] as number, q);
+    for (const q of grown) if ((pairs.count[q] as number) > 0) push(q);
     if (merges.length % reportEvery === 0) report({ phase: 'merge', merges: merges.length, totalMerges });
   }
   if (merges.length % reportEvery !== 0 || merges.length === 0) {
@@ -194,6 +198,11 @@ class PairTable {
 
   get size(): number {
     return this.count.length;
+  }
+
+  /** The index of the pair with packed key `key`; the pair must exist. */
+  indexOf(key: number): number {
+    return this.index.get(key) as number;
   }
 
   /** The packed (left, right) key of pair p; orders pairs by left id, then right id. */

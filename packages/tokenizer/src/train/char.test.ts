@@ -1,19 +1,9 @@
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenizerError } from '../errors.js';
+import { errorOf } from '../../test/error-of.js';
 import { fromHfJson, toHfJson } from '../serialize/hf-json.js';
 import { createCharTokenizer } from './char.js';
-
-function errorOf(run: () => unknown): TokenizerError {
-  try {
-    run();
-  } catch (error) {
-    if (TokenizerError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenizerError');
-}
 
 describe('createCharTokenizer', () => {
   it('puts special tokens first, then characters in code point order', () => {
