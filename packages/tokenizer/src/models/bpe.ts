@@ -1,6 +1,7 @@
 import { TokenizerError } from '../errors.js';
 import { MinHeap } from '../heap.js';
-import { BYTE_TO_CHAR, gpt2SplitRegex, tokenStringToBytes } from '../pre-tokenize/byte-level.js';
+import { BYTE_TO_CHAR, tokenStringToBytes } from '../pre-tokenize/byte-level.js';
+import { gpt2PieceEnd } from '../pre-tokenize/gpt2-split.js';
 import { decodeWtf8, encodeWtf8 } from '../wtf8.js';
 import type { TokenModel } from './model.js';
 
@@ -35,7 +36,6 @@ export class ByteLevelBpe implements TokenModel {
   private readonly stride: number;
   private readonly mergedIds: Int32Array;
   private readonly cache = new Map<string, readonly number[]>();
-  private readonly split = gpt2SplitRegex();
   private readonly heap = new MinHeap();
   private bytes = new Uint8Array(1024);
 
@@ -85,10 +85,10 @@ export class ByteLevelBpe implements TokenModel {
   }
 
   encode(text: string, out: number[]): void {
-    const split = this.split;
-    split.lastIndex = 0;
-    for (let match = split.exec(text); match !== null; match = split.exec(text)) {
-      const piece = match[0];
+    for (let start = 0; start < text.length; ) {
+      const end = gpt2PieceEnd(text, start);
+      const piece = text.slice(start, end);
+      start = end;
       let ids = this.cache.get(piece);
       if (ids === undefined) {
         ids = this.encodePiece(piece);

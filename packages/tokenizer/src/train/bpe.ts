@@ -2,7 +2,8 @@ import { invalidOption } from '../errors.js';
 import { MinHeap } from '../heap.js';
 import { ByteLevelBpe } from '../models/bpe.js';
 import { integerAtLeast, tokenList } from '../options.js';
-import { BYTE_TO_CHAR, gpt2SplitRegex } from '../pre-tokenize/byte-level.js';
+import { BYTE_TO_CHAR } from '../pre-tokenize/byte-level.js';
+import { gpt2PieceEnd } from '../pre-tokenize/gpt2-split.js';
 import { AddedTokens, DEFAULT_SPECIAL_TOKENS } from '../special-tokens.js';
 import { Tokenizer } from '../tokenizer.js';
 import { encodeWtf8 } from '../wtf8.js';
@@ -164,11 +165,13 @@ function countWords(
     throw invalidOption('corpus', 'expected a string or an iterable of strings.');
   }
   const counts = new Map<string, number>();
-  const split = gpt2SplitRegex();
   const countPieces = (text: string) => {
-    split.lastIndex = 0;
-    for (let m = split.exec(text); m !== null; m = split.exec(text))
-      counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    for (let start = 0; start < text.length; ) {
+      const end = gpt2PieceEnd(text, start);
+      const piece = text.slice(start, end);
+      counts.set(piece, (counts.get(piece) ?? 0) + 1);
+      start = end;
+    }
   };
   let characters = 0;
   let nextReport = 1_000_000;
