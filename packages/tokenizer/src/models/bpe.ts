@@ -37,7 +37,11 @@ export class ByteLevelBpe implements TokenModel {
   private readonly mergedIds: Int32Array;
   private readonly cache = new Map<string, readonly number[]>();
   private readonly heap = new MinHeap();
+  // Scratch buffers reused across pieces: bytes, symbol ids, and the linked list over symbol positions.
   private bytes = new Uint8Array(1024);
+  private symbols = new Int32Array(256);
+  private next = new Int32Array(256);
+  private prev = new Int32Array(256);
 
   constructor(
     vocab: ReadonlyMap<string, number>,
@@ -120,11 +124,14 @@ export class ByteLevelBpe implements TokenModel {
   private encodePiece(piece: string): number[] {
     if (this.bytes.length < 3 * piece.length) this.bytes = new Uint8Array(6 * piece.length);
     const n = encodeWtf8(piece, this.bytes);
-    const symbols = new Int32Array(n);
+    if (n === 1) return [this.byteIds[this.bytes[0] as number] as number];
+    if (this.symbols.length < n) {
+      this.symbols = new Int32Array(2 * n);
+      this.next = new Int32Array(2 * n);
+      this.prev = new Int32Array(2 * n);
+    }
+    const { symbols, next, prev } = this;
     for (let i = 0; i < n; i++) symbols[i] = this.byteIds[this.bytes[i] as number] as number;
-    if (n === 1) return [symbols[0] as number];
-    const next = new Int32Array(n);
-    const prev = new Int32Array(n);
     const heap = this.heap;
     heap.clear();
     for (let i = 0; i < n; i++) {
