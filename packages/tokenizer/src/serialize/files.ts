@@ -1,11 +1,12 @@
-// Node file helpers. `node:fs` is imported lazily so that browser bundles of this package never load it.
+// Node file helpers. `node:fs` is imported lazily (and marked for bundlers to leave alone) so that browser
+// bundles of this package never load it.
 import { TokenizerError } from '../errors.js';
 import type { Tokenizer } from '../tokenizer.js';
 import { fromGpt2Files } from './gpt2-files.js';
 import { fromHfJson, toHfJson } from './hf-json.js';
 
 async function readText(path: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -25,7 +26,9 @@ export async function loadTokenizer(path: string): Promise<Tokenizer> {
  * and renamed over it, so a crash never leaves a half-written tokenizer.
  */
 export async function saveTokenizer(tokenizer: Tokenizer, path: string): Promise<void> {
-  const { rename, rm, writeFile } = await import('node:fs/promises');
+  const { rename, rm, writeFile } = await import(
+    /* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises'
+  );
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     await writeFile(temp, `${JSON.stringify(toHfJson(tokenizer), null, 2)}\n`);
