@@ -5,7 +5,7 @@
 // tiktoken converter does it: run BPE on the token's bytes using only lower ranks; it stops at exactly two
 // parts, and those are the merge. Merges are listed in rank order, which is GPT-2's merge order.
 import gpt2 from 'js-tiktoken/ranks/gpt2';
-import { BYTE_TO_CHAR } from '../src/pre-tokenize/byte-level.js';
+import { bytesToTokenString as spell } from '../src/pre-tokenize/byte-level.js';
 
 /** The three GPT-2 files as text. */
 export interface Gpt2Files {
@@ -13,8 +13,6 @@ export interface Gpt2Files {
   mergesTxt: string;
   tokenizerJson: string;
 }
-
-const spell = (bytes: Uint8Array) => Array.from(bytes, (b) => BYTE_TO_CHAR[b]).join('');
 
 /** GPT-2's tokens as bytes, indexed by rank (= id), from js-tiktoken's compressed table. */
 export function gpt2TokenBytes(): Uint8Array[] {

@@ -29,7 +29,16 @@ describe('Tokenizer (byte-level BPE)', () => {
       }),
       { numRuns: 500 },
     );
-    for (const text of ['', '\ud800', 'a\udc00b', '\udbff\udfff', 'e\u0301\u0302', '👨‍👩‍👧']) {
+    for (const text of [
+      '',
+      '\ufeff',
+      '\ufeffx',
+      '\ud800',
+      'a\udc00b',
+      '\udbff\udfff',
+      'e\u0301\u0302',
+      '👨‍👩‍👧',
+    ]) {
       expect(bpe.decode(bpe.encode(text))).toBe(text);
     }
   });

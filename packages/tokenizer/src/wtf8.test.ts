@@ -33,10 +33,12 @@ describe('WTF-8', () => {
     expect([...encode('a\udfffb')]).toEqual([0x61, 0xed, 0xbf, 0xbf, 0x62]);
     expect([...encode('😀')]).toEqual([0xf0, 0x9f, 0x98, 0x80]);
     expect(decodeWtf8(Uint8Array.of(0xed, 0xa0, 0x80))).toBe('\ud800');
+    // A leading byte order mark is text like any other (TextDecoder drops it unless told not to).
+    expect(decodeWtf8(encode('\ufeffa'))).toBe('\ufeffa');
   });
 
   it('decodes ill-formed bytes like TextDecoder (property)', () => {
-    const decoder = new TextDecoder();
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     // Bytes with ED only before 80..9F, where WTF-8 and UTF-8 agree.
     const bytes = fc
       .uint8Array({ maxLength: 40 })

@@ -4,7 +4,8 @@
 // string maps to bytes and back exactly, and well-formed strings get exactly their UTF-8 bytes.
 // Spec: https://simonsapin.github.io/wtf-8/
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading U+FEFF: by default TextDecoder drops it, and the round trip with it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Writes the WTF-8 bytes of `text` into `out` (which must hold `3 * text.length` bytes) and returns how many

@@ -8,11 +8,6 @@
 export const GPT2_SPLIT_PATTERN =
   "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-/** A fresh global regex for {@link GPT2_SPLIT_PATTERN} (global regexes carry `lastIndex`, so never share one). */
-export function gpt2SplitRegex(): RegExp {
-  return new RegExp(GPT2_SPLIT_PATTERN, 'gu');
-}
-
 /**
  * GPT-2's byte → character table: printable Latin-1 bytes map to themselves, the other 68 bytes to U+0100 and
  * up, so every byte is one visible character and a token is a plain string (space → "Ġ", newline → "Ċ").

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { gpt2SplitRegex } from './byte-level.js';
+import { GPT2_SPLIT_PATTERN } from './byte-level.js';
 import { gpt2PieceEnd } from './gpt2-split.js';
 
 function scan(text: string): string[] {
@@ -13,7 +13,7 @@ function scan(text: string): string[] {
   return pieces;
 }
 
-const regex = (text: string) => [...text.matchAll(gpt2SplitRegex())].map((m) => m[0]);
+const regex = (text: string) => [...text.matchAll(new RegExp(GPT2_SPLIT_PATTERN, 'gu'))].map((m) => m[0]);
 
 // Characters at every class boundary: contractions' letters, U+0020 and other whitespace (incl. U+0085, U+FEFF,
 // which JS and Unicode White_Space disagree on), letters, digits, symbols, astral letters/digits/emoji, surrogates.

@@ -2,7 +2,7 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokenizerError } from '../errors.js';
-import { BYTE_TO_CHAR, gpt2SplitRegex } from '../pre-tokenize/byte-level.js';
+import { BYTE_TO_CHAR, GPT2_SPLIT_PATTERN } from '../pre-tokenize/byte-level.js';
 import { fromHfJson, toHfJson } from '../serialize/hf-json.js';
 import { trainBpe } from './bpe.js';
 import type { TrainProgress } from './progress.js';
@@ -93,7 +93,8 @@ function referenceMerges(
 ): string[] {
   const tokens = [...specials, ...BYTE_TO_CHAR];
   const words = new Map<string, number>();
-  for (const m of corpus.matchAll(gpt2SplitRegex())) words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+  for (const m of corpus.matchAll(new RegExp(GPT2_SPLIT_PATTERN, 'gu')))
+    words.set(m[0], (words.get(m[0]) ?? 0) + 1);
   let symbols = [...words].map(([word, count]) => ({
     count,
     ids: [...new TextEncoder().encode(word)].map((b) => specials.length + b),
