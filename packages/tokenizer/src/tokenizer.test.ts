@@ -143,6 +143,8 @@ describe('encodeBatch', () => {
       expect(ids[i]).toEqual([...row, ...Array(3 - row.length).fill(PAD)]);
       expect(attentionMask[i]?.reduce((a, b) => a + b, 0)).toBe(row.length);
     });
+    const longKept = bpe.encodeBatch(texts, { padding: 'max-length', maxLength: 3 });
+    expect(longKept.ids[1]).toEqual(bpe.encode(texts[1] as string));
     const truncatedOnly = bpe.encodeBatch(texts, { truncation: true, maxLength: 2 });
     expect(truncatedOnly.ids.map((r) => r.length)).toEqual(
       texts.map((t) => Math.min(2, bpe.encode(t).length)),

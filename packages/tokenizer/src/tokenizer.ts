@@ -166,16 +166,18 @@ export class Tokenizer {
       return truncation && ids.length > (maxLength as number) ? ids.slice(0, maxLength) : ids;
     });
     const width =
-      padding === 'max-length' ? (maxLength as number) : Math.max(0, ...rows.map((r) => r.length));
+      padding === 'max-length' ? (maxLength as number) : rows.reduce((w, row) => Math.max(w, row.length), 0);
+    const ids: number[][] = [];
     const attentionMask: number[][] = [];
-    const ids = rows.map((row) => {
+    for (const row of rows) {
+      // Rows longer than `width` (max-length padding without truncation) are kept whole, as in HF.
       const pad = padding === 'none' ? 0 : Math.max(0, width - row.length);
-      const fill = new Array<number>(pad);
+      const padIds = new Array<number>(pad).fill(padId);
+      const zeros = new Array<number>(pad).fill(0);
       const ones = new Array<number>(row.length).fill(1);
-      attentionMask.push(side === 'right' ? [...ones, ...fill.fill(0)] : [...fill.fill(0), ...ones]);
-      fill.fill(padId);
-      return side === 'right' ? [...row, ...fill] : [...fill, ...row];
-    });
+      ids.push(side === 'right' ? [...row, ...padIds] : [...padIds, ...row]);
+      attentionMask.push(side === 'right' ? [...ones, ...zeros] : [...zeros, ...ones]);
+    }
     return { ids, attentionMask };
   }
 
