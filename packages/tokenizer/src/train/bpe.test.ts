@@ -62,6 +62,18 @@ describe('trainBpe', () => {
     expect(events[0]).toEqual({ phase: 'count', characters: 31 });
   });
 
+  it('reports counting progress about every million characters', () => {
+    const events: TrainProgress[] = [];
+    const parts = Array.from({ length: 5 }, () => 'ab cd '.repeat(100_000));
+    trainBpe(parts, { vocabSize: 262, onProgress: (p) => events.push(p) });
+    expect(events.filter((p) => p.phase === 'count')).toEqual([
+      { phase: 'count', characters: 1_200_000 },
+      { phase: 'count', characters: 2_400_000 },
+      { phase: 'count', characters: 3_000_000 },
+    ]);
+    expect(events.at(-1)).toEqual({ phase: 'merge', merges: 2, totalMerges: 2 });
+  });
+
   it('rejects bad options naming the field', () => {
     const bad = (options: object, field: string) => {
       try {
