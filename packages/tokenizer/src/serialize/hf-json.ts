@@ -193,10 +193,10 @@ export function fromHfJson(json: string | object, options: FromHfJsonOptions = {
   const pre = root.pre_tokenizer ?? null;
   const decoder = root.decoder ?? null;
   if (pre !== null) {
-    checkByteLevel(pre, 'pre_tokenizer', false, unsupported);
-    checkByteLevel(decoder, 'decoder', undefined, unsupported);
+    checkByteLevel(pre, 'pre_tokenizer', true, unsupported);
+    checkByteLevel(decoder, 'decoder', false, unsupported);
     if (root.post_processor !== undefined && root.post_processor !== null) {
-      checkByteLevel(root.post_processor, 'post_processor', undefined, unsupported);
+      checkByteLevel(root.post_processor, 'post_processor', false, unsupported);
     }
     const bpe = new ByteLevelBpe(vocab, merges, { file, mergesField: 'model.merges' });
     return new Tokenizer(bpe, added);
@@ -303,21 +303,17 @@ function readAddedTokens(
   });
 }
 
-function checkByteLevel(
-  value: unknown,
-  field: string,
-  addPrefixSpace: boolean | undefined,
-  unsupported: Fail,
-): void {
+function checkByteLevel(value: unknown, field: string, isPreTokenizer: boolean, unsupported: Fail): void {
   if (!isObject(value) || value.type !== 'ByteLevel') {
     throw unsupported(
       `${field}.type`,
       `is ${JSON.stringify(isObject(value) ? value.type : value)}; expected "ByteLevel".`,
     );
   }
-  if (value.use_regex === false)
+  // Only the pre-tokenizer's settings change ids; the decoder's and post-processor's do not.
+  if (isPreTokenizer && value.use_regex === false)
     throw unsupported(`${field}.use_regex`, 'is false; only the GPT-2 split is supported.');
-  if (addPrefixSpace !== undefined && value.add_prefix_space === true) {
+  if (isPreTokenizer && value.add_prefix_space === true) {
     throw unsupported(
       `${field}.add_prefix_space`,
       'is true; only false is supported (prepend the space yourself).',
