@@ -1,0 +1,46 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateArithmetic } from './arithmetic/generate.js';
+import { parseJsonl, toJsonl } from './jsonl.js';
+import { readJsonl, writeJsonl } from './jsonl-file.js';
+import { generateProsQA } from './prosqa/generate.js';
+
+describe('JSONL', () => {
+  it('round-trips records of several tasks through a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-tasks-'));
+    const records = [...generateArithmetic({ seed: 1, count: 3 }), ...generateProsQA({ seed: 1, count: 2 })];
+    const file = join(dir, 'mixed.jsonl');
+    await writeJsonl(file, records);
+    expect(readFileSync(file, 'utf8')).toBe(toJsonl(records));
+    expect(await readJsonl(file)).toEqual(records);
+    expect(readdirSync(dir)).toEqual(['mixed.jsonl']);
+  });
+
+  it('names the source and line of a bad record', () => {
+    const good = toJsonl(generateArithmetic({ seed: 1, count: 2 }));
+    expect(() => parseJsonl(`${good}{"task":"arithmetic"`, { source: 'a.jsonl' })).toThrow(
+      /^a\.jsonl:3: not valid JSON/,
+    );
+    expect(() => parseJsonl(`${good}\n{"task":"sudoku"}\n`, { source: 'b.jsonl' })).toThrow(
+      /^b\.jsonl:4: field "task" must be one of arithmetic, induction/,
+    );
+    const broken = good.replace('"answer":"', '"answer":"x');
+    expect(() => parseJsonl(broken)).toThrow(/^<jsonl>:1: invalid arithmetic record: field "answer"/);
+  });
+
+  it('keeps the previous file when writing fails midway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-tasks-'));
+    const file = join(dir, 'data.jsonl');
+    writeFileSync(file, 'old\n');
+    function* failing() {
+      yield { task: 'arithmetic' };
+      throw new Error('generator died');
+    }
+    await expect(writeJsonl(file, failing())).rejects.toThrow('generator died');
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['data.jsonl']);
+    await expect(readJsonl(join(dir, 'missing.jsonl'))).rejects.toThrow(/missing\.jsonl: cannot read/);
+  });
+});
