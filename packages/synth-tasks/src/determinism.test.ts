@@ -8,7 +8,7 @@ import { TASK_NAMES, TASKS, type TaskName } from './tasks.js';
 
 const tokenizer = new Tiktoken(gpt2);
 const generate = (task: TaskName, seed: number | string, count = 50) =>
-  toJsonl(TASKS[task].records({ seed, count, tokenizer }));
+  toJsonl(TASKS[task].records({ seed, count, ...(task === 'induction' && { tokenizer }) }));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // Pinned once from this implementation; a change here means every dataset users generated has changed.

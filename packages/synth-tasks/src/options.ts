@@ -36,7 +36,7 @@ export interface BaseOptions {
 }
 
 /** Zod schema of {@link BaseOptions}; task schemas extend it. */
-export const baseOptionsSchema = z.object({
+export const baseOptionsSchema = z.strictObject({
   seed: z.union(
     [z.number().int().refine(Number.isSafeInteger), z.string().min(1)],
     'must be a safe integer or a non-empty string',
@@ -54,6 +54,9 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, w
   const result = schema.safeParse(options);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
+    }
     const field = issue.path.join('.') || '(options)';
     const given = valueAt(options, issue.path);
     return `option "${field}" ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;

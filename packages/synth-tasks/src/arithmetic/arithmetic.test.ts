@@ -56,12 +56,22 @@ describe('arithmetic', () => {
   it('rejects invalid options naming the field and the allowed range', () => {
     const attempt = () => generateArithmetic({ seed: 1, count: 5, digitsA: 9 });
     expect(attempt).toThrow(/option "digitsA" must be an integer in 1\.\.7 \(got 9\)/);
+    expect(() => generateArithmetic({ seed: 1, count: -1 })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTIONS',
+        message: expect.stringMatching(/"count" must be an integer in 0\.\.10000000/),
+      }),
+    );
+    let caught: unknown;
     try {
-      generateArithmetic({ seed: 1, count: -1 });
+      generateArithmetic({ seed: 1, count: 1, digitsB: 0 });
     } catch (error) {
-      expect(SynthTasksError.isInstance(error) && error.code).toBe('INVALID_OPTIONS');
-      expect(String(error)).toMatch(/"count" must be an integer in 0\.\.10000000/);
+      caught = error;
     }
+    expect(SynthTasksError.isInstance(caught)).toBe(true);
+    expect(SynthTasksError.isInstance(new Error('x'))).toBe(false);
+    const typo = { seed: 1, count: 1, digitA: 3 } as Parameters<typeof generateArithmetic>[0];
+    expect(() => generateArithmetic(typo)).toThrow(/generateArithmetic: unknown option "digitA"/);
     expect(() => generateArithmetic({ seed: 1.5, count: 1 })).toThrow(/"seed" must be a safe integer/);
     expect(() => generateArithmetic({ seed: 1, count: 1, op: '-' as '+' })).toThrow(
       /"op" must be '\+' or '\*'/,
