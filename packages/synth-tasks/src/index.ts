@@ -62,4 +62,11 @@ export { generateProsQA, type ProsQAOptions } from './prosqa/generate.js';
 export type { ProsQAGraph, ProsQARecord } from './prosqa/record.js';
 export { type ProsQAStats, prosqaStats } from './prosqa/stats.js';
 export { Rng, type Seed } from './random.js';
-export { datasetStats, recordText, TASK_NAMES, type TaskName, type TaskRecord } from './tasks.js';
+export {
+  type DatasetStats,
+  datasetStats,
+  recordText,
+  TASK_NAMES,
+  type TaskName,
+  type TaskRecord,
+} from './tasks.js';

@@ -6,6 +6,7 @@ import { generateArithmetic } from './arithmetic/generate.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
 import { readJsonl, writeJsonl } from './jsonl-file.js';
 import { generateProsQA } from './prosqa/generate.js';
+import { datasetStats, recordText } from './tasks.js';
 
 describe('JSONL', () => {
   it('round-trips records of several tasks through a file', async () => {
@@ -42,5 +43,29 @@ describe('JSONL', () => {
     expect(readFileSync(file, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['data.jsonl']);
     await expect(readJsonl(join(dir, 'missing.jsonl'))).rejects.toThrow(/missing\.jsonl: cannot read/);
+  });
+
+  it('dispatches stats and training text by task', () => {
+    const prosqa = generateProsQA({ seed: 1, count: 2 });
+    expect(datasetStats(prosqa)).toMatchObject({ count: 2 });
+    expect(() => datasetStats([])).toThrow(/no records/);
+    expect(() => datasetStats([...prosqa, ...generateArithmetic({ seed: 1, count: 1 })])).toThrow(
+      /mixed tasks/,
+    );
+    const [first] = prosqa;
+    expect(first && recordText(first)).toBe(
+      `${first?.question}\n${first?.steps.join('\n')}\n### ${first?.answer}`,
+    );
+    expect(
+      recordText({
+        task: 'arithmetic',
+        split: 'train',
+        op: '*',
+        a: 35,
+        b: 7,
+        prompt: '35*07=',
+        answer: '0245',
+      }),
+    ).toBe('35*07=0245');
   });
 });

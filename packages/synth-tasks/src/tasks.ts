@@ -1,22 +1,23 @@
 import type { z } from 'zod';
 import { arithmeticRecords } from './arithmetic/generate.js';
 import { type ArithmeticRecord, arithmeticRecordSchema } from './arithmetic/record.js';
-import { arithmeticStats } from './arithmetic/stats.js';
+import { type ArithmeticStats, arithmeticStats } from './arithmetic/stats.js';
+import { SynthTasksError } from './errors.js';
 import { inductionRecords } from './induction/generate.js';
 import { type InductionRecord, inductionRecordSchema } from './induction/record.js';
-import { inductionStats } from './induction/stats.js';
+import { type InductionStats, inductionStats } from './induction/stats.js';
 import { multilabelRecords } from './multilabel/generate.js';
 import { type MultilabelRecord, multilabelRecordSchema } from './multilabel/record.js';
-import { multilabelStats } from './multilabel/stats.js';
+import { type MultilabelStats, multilabelStats } from './multilabel/stats.js';
 import { polynomialRecords } from './polynomial/generate.js';
 import { type PolynomialRecord, polynomialRecordSchema } from './polynomial/record.js';
-import { polynomialStats } from './polynomial/stats.js';
+import { type PolynomialStats, polynomialStats } from './polynomial/stats.js';
 import { prontoqaRecords } from './prontoqa/generate.js';
 import { type ProntoQARecord, prontoqaRecordSchema } from './prontoqa/record.js';
-import { prontoqaStats } from './prontoqa/stats.js';
+import { type ProntoQAStats, prontoqaStats } from './prontoqa/stats.js';
 import { prosqaRecords } from './prosqa/generate.js';
 import { type ProsQARecord, prosqaRecordSchema } from './prosqa/record.js';
-import { prosqaStats } from './prosqa/stats.js';
+import { type ProsQAStats, prosqaStats } from './prosqa/stats.js';
 
 /** Any record produced by this package; `task` tells which. */
 export type TaskRecord =
@@ -26,6 +27,15 @@ export type TaskRecord =
   | PolynomialRecord
   | ProntoQARecord
   | ProsQARecord;
+
+/** Statistics of a dataset of any task (see each task's `…Stats` function). */
+export type DatasetStats =
+  | ArithmeticStats
+  | InductionStats
+  | MultilabelStats
+  | PolynomialStats
+  | ProntoQAStats
+  | ProsQAStats;
 
 /** Name of a task. */
 export type TaskName = TaskRecord['task'];
@@ -38,7 +48,7 @@ interface TaskDefinition<R extends TaskRecord> {
   /** Validates options, then yields records lazily. */
   records: Records<R>;
   schema: z.ZodType<R>;
-  stats(records: readonly R[]): object;
+  stats(records: readonly R[]): DatasetStats;
   /** The record as one training text. */
   text(record: R): string;
 }
@@ -98,9 +108,17 @@ export function recordText(record: TaskRecord): string {
   return (TASKS[record.task].text as (r: TaskRecord) => string)(record);
 }
 
-/** Statistics of a dataset of one task (the task is read from the first record). */
-export function datasetStats(records: readonly TaskRecord[]): object {
-  const first = records[0];
-  if (!first) return { count: 0 };
-  return (TASKS[first.task].stats as (r: readonly TaskRecord[]) => object)(records);
+/**
+ * Statistics of a dataset of one task (the task is read from the first record); throws INVALID_OPTIONS for
+ * an empty or mixed dataset, whose statistics would be meaningless.
+ */
+export function datasetStats(records: readonly TaskRecord[]): DatasetStats {
+  const task = records[0]?.task;
+  if (task === undefined || records.some((r) => r.task !== task)) {
+    throw new SynthTasksError(
+      'INVALID_OPTIONS',
+      `datasetStats: need a non-empty dataset of one task, got ${records.length ? 'mixed tasks' : 'no records'}`,
+    );
+  }
+  return (TASKS[task].stats as (r: readonly TaskRecord[]) => DatasetStats)(records);
 }
