@@ -62,6 +62,7 @@ export { generateProsQA, type ProsQAOptions } from './prosqa/generate.js';
 export type { ProsQAGraph, ProsQARecord } from './prosqa/record.js';
 export { type ProsQAStats, prosqaStats } from './prosqa/stats.js';
 export { Rng, type Seed } from './random.js';
+export { parseReasoningOutput, type ReasoningOutput } from './reasoning-output.js';
 export {
   type DatasetStats,
   datasetStats,
