@@ -69,7 +69,7 @@ export function generateInduction(options: InductionOptions): InductionRecord[] 
 /** Lazy form of {@link generateInduction}, for large datasets and the CLI. */
 export function* inductionRecords(options: InductionOptions): Generator<InductionRecord> {
   const opts = parseOptions(schema, options, 'generateInduction');
-  const isTwoTokens = memo((name: string) => opts.tokenizer.encode(` ${name}`).length === 2);
+  const isTwoTokens = (name: string) => opts.tokenizer.encode(` ${name}`).length === 2;
   yield* drawRecords(
     'induction',
     opts,
@@ -89,8 +89,9 @@ function drawNames(rng: Rng, count: number, isTwoTokens: (name: string) => boole
     if (attempt >= NAME_ATTEMPTS) {
       throw new SynthTasksError(
         'GENERATION_FAILED',
-        `generateInduction: option "tokenizer" encoded none of ${NAME_ATTEMPTS} random names as exactly two ` +
-          `tokens (checked with a leading space, e.g. " ${randomName(rng)}")`,
+        `generateInduction: option "tokenizer" encoded only ${names.length} of ${count} needed distinct names ` +
+          `as exactly two tokens in ${NAME_ATTEMPTS} tries (names are checked with a leading space, e.g. ` +
+          `" ${randomName(rng)}"); use a subword tokenizer`,
       );
     }
     const name = randomName(rng);
@@ -117,12 +118,4 @@ function castNames(template: string, names: readonly string[]) {
   }
   text += template.slice(last);
   return { text, names: [...names], mentions };
-}
-
-function memo<T>(fn: (key: string) => T): (key: string) => T {
-  const cache = new Map<string, T>();
-  return (key) => {
-    if (!cache.has(key)) cache.set(key, fn(key));
-    return cache.get(key) as T;
-  };
 }
