@@ -89,7 +89,7 @@ describe('generateProsQA', () => {
 
   it('matches the paper statistics within 15% on 1,000 graphs', () => {
     const stats = prosqaStats(generateProsQA({ seed: 'prosqa-stats', count: 1000 }));
-    // Measured (seed 'prosqa-stats'): see the README table; the paper reports 23.0 / 36.0 / 3.8.
+    // The paper reports 23.0 nodes, 36.0 edges and a shortest path of 3.8.
     expect(stats.meanNodes).toBeGreaterThan(23 * 0.85);
     expect(stats.meanNodes).toBeLessThan(23 * 1.15);
     expect(stats.meanEdges).toBeGreaterThan(36 * 0.85);
@@ -97,6 +97,9 @@ describe('generateProsQA', () => {
     expect(stats.meanShortestPath).toBeGreaterThan(3.8 * 0.85);
     expect(stats.meanShortestPath).toBeLessThan(3.8 * 1.15);
     expect(Object.keys(stats.steps)).toEqual(['3', '4', '5', '6']);
+    // The exact values quoted in the README table.
+    expect(stats).toMatchObject({ meanNodes: 23.423, meanEdges: 35.558, meanShortestPath: 3.63 });
+    expect(stats.meanShortestPaths).toBeCloseTo(1.422, 3);
     console.log('ProsQA statistics on 1,000 graphs:', JSON.stringify(stats));
   });
 
