@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateArithmetic } from './arithmetic/generate.js';
+import { SynthTasksError } from './errors.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
 import { readJsonl, writeJsonl } from './jsonl-file.js';
 import { generateProsQA } from './prosqa/generate.js';
@@ -67,5 +69,28 @@ describe('JSONL', () => {
         answer: '0245',
       }),
     ).toBe('35*07=0245');
+  });
+
+  it('any text either parses to valid records or fails naming a real line (fuzz)', () => {
+    const good = toJsonl(generateArithmetic({ seed: 3, count: 3 })).split('\n');
+    const line = fc.oneof(
+      fc.constantFrom(...good),
+      fc.json(),
+      fc.string({ maxLength: 20 }).map((s) => s.replace(/\n/g, ' ')),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+        try {
+          const records = parseJsonl(lines.join('\n'), { source: 'f.jsonl' });
+          expect(records.length).toBeLessThanOrEqual(lines.length);
+        } catch (error) {
+          if (!SynthTasksError.isInstance(error)) throw error;
+          expect(error.code).toBe('BAD_DATASET');
+          const at = Number(/^f\.jsonl:(\d+): /.exec(error.message)?.[1]);
+          expect(at).toBeGreaterThanOrEqual(1);
+          expect(lines[at - 1]?.trim()).not.toBe('');
+        }
+      }),
+    );
   });
 });
