@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateArithmetic } from './arithmetic/generate.js';
 import { SynthTasksError } from './errors.js';
+import { generateInduction } from './induction/generate.js';
 import { parseJsonl, toJsonl } from './jsonl.js';
 import { readJsonl, writeJsonl } from './jsonl-file.js';
 import { generateProsQA } from './prosqa/generate.js';
@@ -29,6 +30,14 @@ describe('JSONL', () => {
     expect(() => parseJsonl(`${good}\n{"task":"sudoku"}\n`, { source: 'b.jsonl' })).toThrow(
       /^b\.jsonl:4: field "task" must be one of arithmetic, induction/,
     );
+    const prosqa = toJsonl(generateProsQA({ seed: 1, count: 1 })).replace('"target":', '"target":99');
+    expect(() => parseJsonl(prosqa)).toThrow(
+      /^<jsonl>:1: invalid prosqa record: field "graph" refers to a node id/,
+    );
+    const tokenizer = { encode: (t: string) => [...t.replace(/ (.)/g, '$1')].map((c) => c.charCodeAt(0)) };
+    const [story] = generateInduction({ seed: 1, count: 1, tokenizer });
+    const shifted = { ...story, mentions: story?.mentions.map((m) => ({ ...m, start: m.start + 1 })) };
+    expect(() => parseJsonl(JSON.stringify(shifted))).toThrow(/field "mentions" has a mention whose offsets/);
     const broken = good.replace('"answer":"', '"answer":"x');
     expect(() => parseJsonl(broken)).toThrow(/^<jsonl>:1: invalid arithmetic record: field "answer"/);
   });

@@ -33,17 +33,22 @@ export interface InductionRecord {
 }
 
 /** Schema used to validate imported induction records. */
-export const inductionRecordSchema = z.object({
-  task: z.literal('induction'),
-  split: z.enum(['train', 'test']),
-  text: z.string(),
-  names: z.array(z.string().regex(/^[A-Z][a-z]*$/)),
-  mentions: z.array(
-    z.object({
-      character: z.number().int().nonnegative(),
-      occurrence: z.number().int().nonnegative(),
-      start: z.number().int().positive(),
-      end: z.number().int().positive(),
-    }),
-  ),
-});
+export const inductionRecordSchema = z
+  .object({
+    task: z.literal('induction'),
+    split: z.enum(['train', 'test']),
+    text: z.string(),
+    names: z.array(z.string().regex(/^[A-Z][a-z]*$/)),
+    mentions: z.array(
+      z.object({
+        character: z.number().int().nonnegative(),
+        occurrence: z.number().int().nonnegative(),
+        start: z.number().int().positive(),
+        end: z.number().int().positive(),
+      }),
+    ),
+  })
+  .refine((r) => r.mentions.every((m) => r.text.slice(m.start, m.end) === r.names[m.character]), {
+    message: 'has a mention whose offsets do not spell its name',
+    path: ['mentions'],
+  });

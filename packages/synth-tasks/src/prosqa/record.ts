@@ -37,11 +37,16 @@ export const prosqaRecordSchema = z.object({
   question: z.string(),
   steps: z.array(z.string()),
   answer: z.string(),
-  graph: z.object({
-    symbols: z.array(z.string()),
-    edges: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
-    root: z.number().int().nonnegative(),
-    target: z.number().int().nonnegative(),
-    negTarget: z.number().int().nonnegative(),
-  }),
+  graph: z
+    .object({
+      symbols: z.array(z.string()),
+      edges: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
+      root: z.number().int().nonnegative(),
+      target: z.number().int().nonnegative(),
+      negTarget: z.number().int().nonnegative(),
+    })
+    .refine(
+      (g) => [g.root, g.target, g.negTarget, ...g.edges.flat()].every((id) => id < g.symbols.length),
+      'refers to a node id outside symbols',
+    ),
 });
