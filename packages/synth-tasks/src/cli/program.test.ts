@@ -6,9 +6,9 @@ import { generateArithmetic } from '../arithmetic/generate.js';
 import { toJsonl } from '../jsonl.js';
 import { buildProgram } from './program.js';
 
-async function run(args: string[]) {
+async function run(args: string[], progress?: NodeJS.WriteStream) {
   const lines: string[] = [];
-  const program = buildProgram({ out: (t) => lines.push(t), progress: undefined });
+  const program = buildProgram({ out: (t) => lines.push(t), progress });
   program.exitOverride();
   for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
   await program.parseAsync(['node', 'synth-tasks', ...args]);
@@ -60,5 +60,25 @@ describe('synth-tasks CLI', () => {
     await expect(run(['generate', 'induction', '--count', '2', '--seed', '1', '--out', out])).rejects.toThrow(
       /option "tokenizer" must be an object with an encode\(text\) method/,
     );
+  });
+
+  it('draws a progress bar when given a terminal stream', async () => {
+    let drawn = '';
+    const terminal = {
+      isTTY: true,
+      columns: 80,
+      write: (chunk: string) => {
+        drawn += chunk;
+        return true;
+      },
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      on: () => terminal,
+      removeListener: () => terminal,
+    } as unknown as NodeJS.WriteStream;
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-cli-')), 'p.jsonl');
+    await run(['generate', 'polynomial', '--count', '30', '--seed', '1', '--out', out], terminal);
+    expect(drawn).toMatch(/30\/30 records/);
   });
 });
