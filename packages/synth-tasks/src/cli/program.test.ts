@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateArithmetic } from '../arithmetic/generate.js';
+import { toJsonl } from '../jsonl.js';
+import { buildProgram } from './program.js';
+
+async function run(args: string[], progress?: NodeJS.WriteStream) {
+  const lines: string[] = [];
+  const program = buildProgram({ out: (t) => lines.push(t), progress });
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
+  await program.parseAsync(['node', 'synth-tasks', ...args]);
+  return lines;
+}
+
+describe('synth-tasks CLI', () => {
+  it('generate writes the same records as the library; stats summarizes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+    const out = join(dir, 'mul.jsonl');
+    const lines = await run([
+      'generate',
+      'arithmetic',
+      '--count',
+      '20',
+      '--seed',
+      '7',
+      '--out',
+      out,
+      '--set',
+      'digitsA=3',
+    ]);
+    expect(lines).toEqual([`wrote 20 arithmetic records to ${out}`]);
+    expect(readFileSync(out, 'utf8')).toBe(toJsonl(generateArithmetic({ seed: 7, count: 20, digitsA: 3 })));
+    const [stats] = await run(['stats', out]);
+    expect(JSON.parse(stats as string)).toMatchObject({ arithmetic: { count: 20, ops: { '*': 20 } } });
+  });
+
+  it('loads a tokenizer module for induction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+    const module = join(dir, 'tok.mjs');
+    writeFileSync(
+      module,
+      'export default { encode: (t) => [...t.replace(/ (.)/g, "$1")].map((c) => c.charCodeAt(0)) };\n',
+    );
+    const out = join(dir, 'stories.jsonl');
+    await run(['generate', 'induction', '--count', '3', '--seed', 'x', '--out', out, '--tokenizer', module]);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('reports bad options with the field name, and bad task names', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-cli-')), 'x.jsonl');
+    await expect(
+      run(['generate', 'arithmetic', '--count', '2', '--seed', '1', '--out', out, '--set', 'digitsA=0']),
+    ).rejects.toThrow(/option "digitsA" must be an integer in 1\.\.7/);
+    await expect(run(['generate', 'sudoku', '--count', '2', '--seed', '1', '--out', out])).rejects.toThrow(
+      /command-argument value 'sudoku' is invalid for argument 'task'/,
+    );
+    await expect(run(['generate', 'induction', '--count', '2', '--seed', '1', '--out', out])).rejects.toThrow(
+      /option "tokenizer" must be an object with an encode\(text\) method/,
+    );
+  });
+
+  it('draws a progress bar when given a terminal stream', async () => {
+    let drawn = '';
+    const terminal = {
+      isTTY: true,
+      columns: 80,
+      write: (chunk: string) => {
+        drawn += chunk;
+        return true;
+      },
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      on: () => terminal,
+      removeListener: () => terminal,
+    } as unknown as NodeJS.WriteStream;
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-cli-')), 'p.jsonl');
+    await run(['generate', 'polynomial', '--count', '30', '--seed', '1', '--out', out], terminal);
+    expect(drawn).toMatch(/30\/30 records/);
+  });
+});
