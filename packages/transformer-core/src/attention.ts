@@ -32,9 +32,10 @@ export function attention(x: tf.Tensor3D, p: AttentionParams, ctx: AttentionCont
     const [B, T, dModel] = x.shape;
     const nHeads = ctx.nHeads;
     const headDim = dModel / nHeads;
-    // One matmul for q, k and v, then one transpose that separates them and puts heads before time.
-    const qkv = tf.reshape(linear(x, p.qkv), [B, T, 3, nHeads, headDim]);
-    const [q0, k0, v] = tf.unstack(tf.transpose(qkv, [2, 0, 3, 1, 4])) as [
+    // One matmul for q, k and v, then a 4-D transpose per part to put heads before time. wasm transposes rank
+    // ≤ 4 quickly and rank 5 two orders of magnitude slower, so [B, T, 3, nHeads, headDim] is never formed.
+    const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nHeads, headDim]), [0, 2, 1, 3]);
+    const [q0, k0, v] = tf.split(linear(x, p.qkv), 3, -1).map(toHeads) as tf.Tensor4D[] as [
       tf.Tensor4D,
       tf.Tensor4D,
       tf.Tensor4D,

@@ -50,13 +50,16 @@ export function generate(model: TransformerModel, prompt: number[], options: Gen
   const stop = new Set(stopTokens);
   const random = mulberry32(seed);
   const cache = new KVCache();
-  // Logits of the last position only, read back to a plain array.
-  const step = (ids: number[]): Float32Array =>
-    tf.tidy(() => {
+  // Logits of the last position only, read back to a plain array (outside tidy, which would walk the array).
+  const step = (ids: number[]): Float32Array => {
+    const last = tf.tidy(() => {
       const [logits] = model.forward([ids], { kvCache: cache }).logits as [tf.Tensor3D];
-      const T = logits.shape[1];
-      return tf.slice(logits, [0, T - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
+      return tf.slice(logits, [0, logits.shape[1] - 1, 0], [1, 1, -1]);
     });
+    const values = last.dataSync() as Float32Array;
+    last.dispose();
+    return values;
+  };
   try {
     const tokens: number[] = [];
     let logits = step(prompt);

@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { finiteDifferenceMismatches, onCpu, randn } from '../test/gradcheck.js';
-import { gelu, mlp } from './mlp.js';
+import { finiteDifferenceMismatches, maxAbsDiff, onCpu, randn } from '../test/gradcheck.js';
+import { gelu } from './kernels/gelu.js';
+import { mlp } from './mlp.js';
 
 describe('mlp', () => {
-  it('uses the tanh approximation of GELU', () => {
-    const y = gelu(tf.tensor1d([-3, -1, 0, 1, 3])).dataSync();
-    const expected = [-0.0036373, -0.158808, 0, 0.841192, 2.9963627];
-    for (const [i, v] of expected.entries()) expect(y[i]).toBeCloseTo(v, 5);
+  it('computes proj(gelu(fc(x))) with PyTorch-layout weights', () => {
+    const x = randn([2, 3, 4], 1);
+    const fc = randn([8, 4], 2);
+    const proj = randn([4, 8], 3);
+    const expected = tf.matMul(gelu(tf.matMul(tf.reshape(x, [6, 4]), fc, false, true)), proj, false, true);
+    const y = mlp(x as tf.Tensor3D, { fc: fc as tf.Tensor2D, proj: proj as tf.Tensor2D });
+    expect(maxAbsDiff(tf.reshape(y, [6, 4]), expected)).toBeLessThan(1e-5);
   });
 
   it.runIf(onCpu())('gradients match finite differences', () => {

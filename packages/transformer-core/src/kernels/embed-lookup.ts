@@ -1,8 +1,8 @@
 // Backend fact: the stock gradient of tf.gather (tfjs-core/src/gradients/GatherV2_grad.ts) calls
 // unsortedSegmentSum, a kernel the wasm backend does not have (tfjs-backend-wasm/src/register_all_kernels.ts),
 // so an embedding built on tf.gather cannot be trained there. This op keeps tf.gather for the forward pass and
-// computes the table gradient as one plain matmul, oneHotᵀ [V, N] · dy [N, d], with the one-hot built already
-// transposed so the matmul needs no transpose flag and stays on XNNPACK (see linear.ts).
+// computes the table gradient as one plain matmul, oneHotᵀ [V, N] · dy [N, d], with the one-hot transposed
+// beforehand so the matmul needs no transpose flag and stays on XNNPACK (see linear.ts).
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -18,8 +18,9 @@ export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     return {
       value: tf.gather(t as tf.Tensor2D, ids), // [N, d]
       gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) => {
-        const rows = tf.reshape(tf.range(0, vocabSize, 1, 'int32'), [vocabSize, 1]); // [V, 1]
-        const oneHotT = tf.cast(tf.equal(rows, tf.reshape(savedIds as tf.Tensor, [1, -1])), 'float32'); // [V, N]
+        // OneHot, then a 2-D transpose: both fast kernels, unlike a broadcast comparison [V, 1] == [1, N] on wasm.
+        // wasm's OneHot (tfjs-backend-wasm/src/kernels/OneHot.ts) ignores the dtype attribute and writes int32: cast.
+        const oneHotT = tf.transpose(tf.cast(tf.oneHot(savedIds as tf.Tensor1D, vocabSize), 'float32')); // [V, N]
         return tf.matMul(oneHotT as tf.Tensor2D, dy as tf.Tensor2D); // [V, d]
       },
     };

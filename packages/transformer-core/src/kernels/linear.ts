@@ -15,10 +15,15 @@ const linear2d = tf.customGrad((x, w, save) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [savedX, savedW] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D; // [N, out]
-      return [
-        tf.matMul(dy2, savedW), // dx = dy · w           [N, in]
-        tf.matMul(tf.transpose(dy2), savedX), // dw = dyᵀ · x [out, in]
-      ];
+      const [N, inFeatures] = savedX.shape;
+      const out = dy2.shape[1];
+      // dw = dyᵀ · x needs one [N, ·] operand transposed; transpose the narrower of dy and x. For a widening
+      // map (in < out) compute (xᵀ · dy)ᵀ, whose final transpose is only weight-sized.
+      const dw =
+        inFeatures < out && inFeatures < N
+          ? tf.transpose(tf.matMul(tf.transpose(savedX), dy2)) // [in, N] · [N, out] → [out, in]
+          : tf.matMul(tf.transpose(dy2), savedX); // [out, N] · [N, in]
+      return [tf.matMul(dy2, savedW), dw]; // dx = dy · w [N, in]
     },
   };
 });
