@@ -51,7 +51,10 @@ function projectsFor(dir: string): TestProjectInlineConfiguration[] {
 
 export default defineConfig({
   test: {
-    projects: [...workspaceDirs('packages'), ...workspaceDirs('examples')].flatMap(projectsFor),
+    projects: [
+      { test: { name: 'workspace', root, include: ['test/**/*.test.ts'] } },
+      ...[...workspaceDirs('packages'), ...workspaceDirs('examples')].flatMap(projectsFor),
+    ],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

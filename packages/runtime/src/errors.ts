@@ -7,6 +7,7 @@ const MARKER = Symbol.for('@beyond-ntp/runtime/BackendUnavailableError');
 export class BackendUnavailableError extends Error {
   /** Stable machine-readable code. */
   readonly code = 'BACKEND_UNAVAILABLE';
+  /** @internal Marks instances for {@link BackendUnavailableError.isInstance}. */
   readonly [MARKER] = true;
 
   constructor(message: string) {

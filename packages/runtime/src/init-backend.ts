@@ -8,6 +8,7 @@ import {
   type ModuleImporter,
 } from './candidates.js';
 import { BackendUnavailableError } from './errors.js';
+import { registerGradients } from './gradients.js';
 
 /** The environment variable that forces a backend: `tensorflow`, `wasm`, `cpu` or `auto`. */
 export const BACKEND_ENV_VAR = 'BNTP_BACKEND';
@@ -36,7 +37,9 @@ export interface InitBackendOptions {
 
 /** One attempt made while selecting a backend. */
 export interface BackendAttempt {
+  /** The backend this attempt would have provided. */
   backend: BackendName;
+  /** The npm package that was loaded (or not). */
   packageName: string;
   /** `missing`: package not installed; `failed`: installed but could not start. */
   outcome: 'selected' | 'missing' | 'failed';
@@ -51,14 +54,24 @@ export interface BackendInfo {
   /** The npm package that provided it. */
   packageName: string;
   /** What was asked for, and whether it came from the option, the env var or the default. */
-  requested: { backend: BackendName | 'auto'; source: 'option' | 'env' | 'default' };
+  requested: {
+    /** The requested backend, or `auto` for the fallback chain. */
+    backend: BackendName | 'auto';
+    /** Where the request came from: the `backend` option, `BNTP_BACKEND`, or neither. */
+    source: 'option' | 'env' | 'default';
+  };
   /**
    * True only when a CUDA device is really used. tfjs-node-gpu silently runs on the CPU when the CUDA/cuDNN
    * versions do not match, so this reads the backend's own `isUsingGpuDevice` flag.
    */
   gpu: boolean;
   /** wasm only: SIMD and threads as detected by tfjs. */
-  wasm?: { simd: boolean; threads: boolean };
+  wasm?: {
+    /** wasm SIMD is available (tfjs picks the SIMD binary). */
+    simd: boolean;
+    /** wasm threads are available (browsers with cross-origin isolation; never in Node). */
+    threads: boolean;
+  };
   /** Everything tried, in order. */
   attempts: BackendAttempt[];
 }
@@ -135,7 +148,8 @@ async function describeActive(
  * `@tensorflow/tfjs-node-gpu` → `@tensorflow/tfjs-node` → wasm (embedded default) → cpu.
  *
  * A forced backend (option `backend` or env `BNTP_BACKEND`) that cannot be loaded is an error naming the missing
- * package and how to install it; in `auto` mode failures fall through to the next candidate.
+ * package and how to install it; in `auto` mode failures fall through to the next candidate. It also registers
+ * tfjs-core's gradients (see {@link registerGradients}), which tfjs-core alone does not do in Node.
  *
  * @example
  * ```ts
@@ -146,6 +160,7 @@ async function describeActive(
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = resolveRequest(options);
+  registerGradients();
   const log = options.onLog ?? (() => {});
   const candidates = CANDIDATES.filter(
     (c) => requested.backend === 'auto' || c.backend === requested.backend,
