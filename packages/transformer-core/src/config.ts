@@ -9,12 +9,7 @@ const intIn = (min: number, max: number) => {
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `one of ${values.map((v) => `'${v}'`).join(', ')}` });
 
-/**
- * Zod schema of a {@link ModelConfig}. Parsing fills defaults; the result is plain JSON (it is what a
- * checkpoint's `config.json` holds). Prefer {@link parseModelConfig}, which also checks the relations between
- * fields and turns failures into a {@link ConfigError} naming the field.
- */
-export const modelConfigSchema = z.strictObject({
+const schema = z.strictObject({
   /** Number of token ids; ids must lie in [0, vocabSize). */
   vocabSize: intIn(1, 1_048_576),
   /** Longest sequence (cached + new positions) the model can attend over. */
@@ -62,10 +57,57 @@ export const modelConfigSchema = z.strictObject({
 });
 
 /** A validated model configuration with every default filled; JSON-serialisable. */
-export type ModelConfig = z.output<typeof modelConfigSchema>;
+export interface ModelConfig {
+  /** Number of token ids; ids must lie in [0, vocabSize). */
+  vocabSize: number;
+  /** Longest sequence (cached + new positions) the model can attend over. */
+  contextLength: number;
+  /** Width of the residual stream; divisible by `nHeads`. */
+  dModel: number;
+  /**
+   * Transformer blocks on the next-token path. With transformer heads the last of them is head 0 and the trunk
+   * has `nLayers - 1` blocks; with linear heads all `nLayers` blocks are trunk.
+   */
+  nLayers: number;
+  /** Attention heads per block; `dModel / nHeads` is the head width. */
+  nHeads: number;
+  /** MLP hidden width as a multiple of `dModel`. */
+  mlpRatio: number;
+  /** `layernorm` (GPT-2) or `rmsnorm` (no bias, no mean subtraction). */
+  norm: 'layernorm' | 'rmsnorm';
+  /** `learned` absolute position embeddings or rotary embeddings of queries and keys. */
+  positional: 'learned' | 'rope';
+  /** RoPE frequency base. */
+  ropeBase: number;
+  /** Dropout probability, applied only when training. */
+  dropout: number;
+  /** Whether the unembedding is the token embedding. */
+  tieEmbeddings: boolean;
+  /** Output heads: head 0 predicts token t+1, head i predicts token t+1+i. */
+  heads: {
+    /** Number of heads. */
+    count: number;
+    /** `transformer`: one transformer block per head; `linear`: one dModel×dModel map per head. */
+    type: 'linear' | 'transformer';
+  };
+}
 
 /** What {@link parseModelConfig} accepts: a {@link ModelConfig} whose defaulted fields may be omitted. */
-export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+export type ModelConfigInput = Pick<
+  ModelConfig,
+  'vocabSize' | 'contextLength' | 'dModel' | 'nLayers' | 'nHeads'
+> &
+  Partial<Omit<ModelConfig, 'heads'>> & {
+    /** Output heads; defaults to one transformer head. */
+    heads?: Partial<ModelConfig['heads']>;
+  };
+
+/**
+ * Zod schema of a {@link ModelConfig}. Parsing fills defaults; the result is plain JSON (it is what a
+ * checkpoint's `config.json` holds). Prefer {@link parseModelConfig}, which also checks the relations between
+ * fields and turns failures into a {@link ConfigError} naming the field.
+ */
+export const modelConfigSchema: z.ZodType<ModelConfig, ModelConfigInput> = schema;
 
 /**
  * Validates a model config and fills defaults.
@@ -76,7 +118,7 @@ export function parseModelConfig(input: unknown): ModelConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError('(config)', 'an object', input);
   }
-  const result = modelConfigSchema.safeParse(input);
+  const result = schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
     if (issue === undefined) throw new ConfigError('(config)', 'a valid model config', input);

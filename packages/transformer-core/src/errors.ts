@@ -12,6 +12,7 @@ export class ConfigError extends Error {
   readonly field: string;
   /** Human-readable description of the allowed values, e.g. `an integer in [1, 4096]`. */
   readonly allowed: string;
+  /** Brand checked by {@link ConfigError.isInstance}. */
   readonly [CONFIG_MARKER] = true;
 
   constructor(field: string, allowed: string, received: unknown) {
@@ -38,6 +39,7 @@ export type ModelErrorCode = 'INPUT_INVALID' | 'WEIGHTS_INVALID' | 'CACHE_INVALI
 export class ModelError extends Error {
   /** Stable machine-readable code. */
   readonly code: ModelErrorCode;
+  /** Brand checked by {@link ModelError.isInstance}. */
   readonly [MODEL_MARKER] = true;
 
   constructor(code: ModelErrorCode, message: string) {

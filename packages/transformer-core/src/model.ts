@@ -85,7 +85,12 @@ export interface ForwardOutput {
 export type TokenIds = tf.Tensor2D | number[][];
 
 /** Input of {@link TransformerModel.forward}: token ids, or input embeddings `[B, T, dModel]` in their place. */
-export type ForwardInput = TokenIds | { inputsEmbeds: tf.Tensor3D };
+export type ForwardInput =
+  | TokenIds
+  | {
+      /** Input embeddings `[B, T, dModel]` used in place of `embed(ids)` (learned positions are still added). */
+      inputsEmbeds: tf.Tensor3D;
+    };
 
 /**
  * Creates a decoder-only transformer with freshly initialised weights.

@@ -1,9 +1,5 @@
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-
-// Tests differentiate through tfjs-core's stock gradients, which an application registers once (the
-// @tensorflow/tfjs umbrella does it on import); importing this helper does it for the test files.
 
 /** Deterministic pseudo-random tensor (tfjs seeds its generator in JS, so values are equal on every backend). */
 export function randn(shape: number[], seed: number, std = 1): tf.Tensor {
