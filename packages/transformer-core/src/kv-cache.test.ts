@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
-import { allHeads, VARIANTS } from '../test/variants.js';
+import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
 import { KVCache } from './kv-cache.js';
 import { createModel } from './model.js';
@@ -78,14 +78,7 @@ describe.each(VARIANTS)('KV cache: %s', (_, config) => {
 });
 
 describe('KV cache', () => {
-  const config = {
-    vocabSize: 11,
-    contextLength: 12,
-    dModel: 8,
-    nLayers: 2,
-    nHeads: 2,
-    positional: 'rope' as const,
-  };
+  const config = { ...TINY, positional: 'rope' as const };
 
   it('passes gradients through cached keys and values (two cached passes = one full pass)', () => {
     const model = createModel({ ...config, heads: { count: 1 } }, { seed: 4 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, onCpu, randn } from '../test/gradcheck.js';
-import { allHeads, VARIANTS } from '../test/variants.js';
+import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
 import { createModel, type TransformerModel } from './model.js';
 
@@ -26,14 +26,7 @@ function errorCode(fn: () => unknown): string {
 
 describe('createModel', () => {
   it('names weights as documented, in PyTorch [out, in] layout', () => {
-    const model = createModel({
-      vocabSize: 11,
-      contextLength: 12,
-      dModel: 8,
-      nLayers: 2,
-      nHeads: 2,
-      heads: { count: 2 },
-    });
+    const model = createModel({ ...TINY, heads: { count: 2 } });
     const block = (prefix: string) => ({
       [`${prefix}.ln1.weight`]: [8],
       [`${prefix}.ln1.bias`]: [8],
@@ -60,11 +53,8 @@ describe('createModel', () => {
 
   it('has rmsnorm weights without bias, linear heads, no position table with RoPE, and lm_head when untied', () => {
     const model = createModel({
-      vocabSize: 11,
-      contextLength: 12,
-      dModel: 8,
+      ...TINY,
       nLayers: 1,
-      nHeads: 2,
       norm: 'rmsnorm',
       positional: 'rope',
       tieEmbeddings: false,
@@ -109,14 +99,7 @@ describe('createModel', () => {
 
   it('disposes every tensor it created', () => {
     const before = tf.memory().numTensors;
-    createModel({
-      vocabSize: 11,
-      contextLength: 12,
-      dModel: 8,
-      nLayers: 2,
-      nHeads: 2,
-      positional: 'rope',
-    }).dispose();
+    createModel({ ...TINY, positional: 'rope' }).dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -253,7 +236,7 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
 });
 
 describe('dropout', () => {
-  const config = { vocabSize: 11, contextLength: 12, dModel: 8, nLayers: 2, nHeads: 2, dropout: 0.3 };
+  const config = { ...TINY, dropout: 0.3 };
   const logits = (model: TransformerModel, options: { training?: boolean; seed?: number }) =>
     tf.tidy(() => Array.from((model.forward(ids, options).logits[0] as tf.Tensor).dataSync()));
 
@@ -280,14 +263,7 @@ describe('dropout', () => {
 });
 
 describe('errors', () => {
-  const model = createModel({
-    vocabSize: 11,
-    contextLength: 6,
-    dModel: 8,
-    nLayers: 1,
-    nHeads: 2,
-    heads: { count: 2 },
-  });
+  const model = createModel({ ...TINY, contextLength: 6, nLayers: 1, heads: { count: 2 } });
 
   it('names the problem with the input', () => {
     expect(errorCode(() => model.forward([[1, 11]]))).toBe(
