@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, onCpu, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
+import { KVCache } from './kv-cache.js';
 import { createModel, type TransformerModel } from './model.js';
 
 const ids = [
@@ -274,7 +275,12 @@ describe('errors', () => {
     expect(errorCode(() => model.forward(tf.tensor2d([[1, 2]], [1, 2], 'float32') as tf.Tensor2D))).toContain(
       'int32 tensor',
     );
-    expect(errorCode(() => model.forward([[1]], { heads: [2] }))).toContain('integer in [0, 1] (got 2)');
+    const cache = new KVCache();
+    expect(errorCode(() => model.forward([[1]], { heads: [2], kvCache: cache }))).toContain(
+      'integer in [0, 1] (got 2)',
+    );
+    expect(cache.length).toBe(0);
+    cache.dispose();
     expect(errorCode(() => model.forward([[1]], { heads: [] }))).toContain('at least one head');
     expect(errorCode(() => model.trunk(tf.zeros([1, 2, 4]) as tf.Tensor3D))).toContain('[B, T, 8]');
   });

@@ -7,7 +7,7 @@ import { embedLookup } from './kernels/embed-lookup.js';
 import { linear } from './kernels/linear.js';
 import type { KVCache } from './kv-cache.js';
 import { norm } from './norm.js';
-import { initParams, type ModelParams } from './params.js';
+import { type HeadParams, initParams, type ModelParams } from './params.js';
 import { mixSeed, mulberry32 } from './random.js';
 import { type RopeTables, ropeTables } from './rope.js';
 
@@ -177,13 +177,7 @@ export class TransformerModel {
    * earlier cached position.
    */
   head(i: number, z: tf.Tensor3D, options: RunOptions = {}): tf.Tensor3D {
-    const headParams = this.p.heads[i];
-    if (!Number.isInteger(i) || headParams === undefined) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `head index must be an integer in [0, ${this.config.heads.count - 1}] (got ${i})`,
-      );
-    }
+    const headParams = this.checkHead(i);
     if (headParams.type === 'linear') return linear(z, headParams.weight);
     const cache = options.kvCache;
     const T = z.shape[1];
@@ -215,6 +209,7 @@ export class TransformerModel {
     const heads = options.heads ?? [0];
     if (heads.length === 0)
       throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
+    for (const i of heads) this.checkHead(i); // before the trunk runs, so a bad index leaves the cache untouched
     const runOptions = {
       ...options,
       seed: options.training ? (options.seed ?? this.dropoutSeeds()) : undefined,
@@ -289,6 +284,17 @@ export class TransformerModel {
     const pieceSeed = mixSeed(options.seed ?? this.dropoutSeeds(), piece);
     let site = 0;
     return (x) => tf.dropout(x, rate, undefined, mixSeed(pieceSeed, site++));
+  }
+
+  private checkHead(i: number): HeadParams {
+    const headParams = this.p.heads[i];
+    if (!Number.isInteger(i) || headParams === undefined) {
+      throw new ModelError(
+        'INPUT_INVALID',
+        `head index must be an integer in [0, ${this.config.heads.count - 1}] (got ${i})`,
+      );
+    }
+    return headParams;
   }
 
   private checkPositions(T: number, cache: KVCache | undefined): number {
