@@ -11,8 +11,11 @@ describe('embedLookup', () => {
     tf.sum(tf.mul(lookup(t as tf.Tensor2D), r)) as tf.Scalar;
   const mine = loss((t) => embedLookup(t, ids));
 
-  it('returns the rows at the ids', () => {
+  it('returns exactly the rows at the ids, for small and large vocabularies', () => {
     expect(embedLookup(table, ids).arraySync()).toEqual(tf.gather(table, ids).arraySync());
+    const large = randn([300, 3], 7) as tf.Tensor2D; // above the size where wasm switches from matmul to gather
+    const largeIds = tf.tensor1d([299, 0, 150, 150], 'int32');
+    expect(embedLookup(large, largeIds).arraySync()).toEqual(tf.gather(large, largeIds).arraySync());
   });
 
   it('matches the stock one-hot matmul gradient to 1e-5 on every backend', () => {
