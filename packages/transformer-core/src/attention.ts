@@ -44,11 +44,13 @@ export function attention(x: tf.Tensor3D, p: AttentionParams, ctx: AttentionCont
     const kNew = ctx.rope ? applyRope(k0, ctx.rope, ctx.offset) : k0;
     const { k, v: vAll } = ctx.cache ? ctx.cache.append(kNew, v) : { k: kNew, v }; // [B, nHeads, S, headDim], S = offset + T
     const S = k.shape[2];
-    // Attention is a batch of B·nHeads small matmuls; 3-D is the lowest rank that expresses it.
-    const q3 = tf.reshape(q, [B * nHeads, T, headDim]);
+    // Attention is a batch of B·nHeads small matmuls; 3-D is the lowest rank that expresses it. wasm runs every
+    // batched matmul on its slow path, with or without transpose flags (measured equal), so the stock
+    // transposed form and gradient are kept here. q is scaled instead of the scores: T·headDim values, not T·S.
+    const q3 = tf.reshape(tf.mul(q, 1 / Math.sqrt(headDim)), [B * nHeads, T, headDim]);
     const k3 = tf.reshape(k, [B * nHeads, S, headDim]);
     const v3 = tf.reshape(vAll, [B * nHeads, S, headDim]);
-    const scores = tf.mul(tf.matMul(q3, k3, false, true), 1 / Math.sqrt(headDim)); // [B·nHeads, T, S]
+    const scores = tf.matMul(q3, k3, false, true); // [B·nHeads, T, S]
     const mask = tf.slice(ctx.mask, [ctx.offset, 0], [T, S]); // [T, S], rows = query positions
     const weights = ctx.dropout(tf.softmax(tf.add(scores, mask)));
     const y = tf.reshape(tf.matMul(weights, v3), [B, nHeads, T, headDim]);
