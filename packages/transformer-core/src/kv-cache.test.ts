@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
@@ -79,6 +80,43 @@ describe.each(VARIANTS)('KV cache: %s', (_, config) => {
 
 describe('KV cache', () => {
   const config = { ...TINY, positional: 'rope' as const };
+
+  it('any chunking with any rollbacks gives the full forward’s logits (property)', () => {
+    const model = createModel({ ...config, heads: { count: 2 } }, { seed: 5 });
+    const full = model.forward(sequence, { heads: [0, 1] }).logits;
+    const chunking = fc.array(
+      fc.record({ size: fc.integer({ min: 1, max: 4 }), back: fc.integer({ min: 0, max: 3 }) }),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
+    fc.assert(
+      fc.property(chunking, (steps) => {
+        const cache = new KVCache();
+        try {
+          for (const { size, back } of steps) {
+            const start = cache.length;
+            const end = Math.min(start + size, 9);
+            if (end === start) break;
+            tf.tidy(() => {
+              const logits = model.forward(columns(start, end), { heads: [0, 1], kvCache: cache }).logits;
+              for (const [j, l] of logits.entries()) {
+                const expected = tf.slice(full[j] as tf.Tensor, [0, start, 0], [2, end - start, 11]);
+                expect(maxAbsDiff(l, expected)).toBeLessThan(1e-5);
+              }
+            });
+            cache.truncate(Math.max(0, cache.length - back));
+          }
+        } finally {
+          cache.dispose();
+        }
+      }),
+      { numRuns: 15, seed: 1 },
+    );
+    tf.dispose(full);
+    model.dispose();
+  });
 
   it('passes gradients through cached keys and values (two cached passes = one full pass)', () => {
     const model = createModel({ ...config, heads: { count: 1 } }, { seed: 4 });
