@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { finiteDifferenceMismatches, maxAbsDiff, onCpu, randn } from '../test/gradcheck.js';
+import { type AttentionContext, attention, causalMask } from './attention.js';
+import { ropeTables } from './rope.js';
+
+const identity = (x: tf.Tensor) => x;
+
+describe.each([
+  ['learned positions', false],
+  ['RoPE', true],
+])('attention (%s)', (_, useRope) => {
+  const ctx: AttentionContext = {
+    nHeads: 2,
+    mask: causalMask(8),
+    rope: useRope ? ropeTables(8, 4, 10_000) : undefined,
+    offset: 0,
+    dropout: identity,
+  };
+  const params = { qkv: randn([24, 8], 1, 0.5) as tf.Tensor2D, proj: randn([8, 8], 2, 0.5) as tf.Tensor2D };
+  const x = randn([2, 5, 8], 3) as tf.Tensor3D;
+
+  it('is causal: changing a later position leaves earlier outputs unchanged', () => {
+    const y = attention(x, params, ctx);
+    const changed = tf.concat([tf.slice(x, [0, 0, 0], [2, 3, 8]), randn([2, 2, 8], 4)], 1) as tf.Tensor3D;
+    const y2 = attention(changed, params, ctx);
+    const prefix = (t: tf.Tensor) => tf.slice(t, [0, 0, 0], [2, 3, 8]);
+    expect(maxAbsDiff(prefix(y), prefix(y2))).toBe(0);
+    expect(maxAbsDiff(y, y2)).toBeGreaterThan(1e-3);
+  });
+
+  it('with one position attends only to itself: proj(v)', () => {
+    const x1 = tf.slice(x, [0, 0, 0], [2, 1, 8]) as tf.Tensor3D;
+    const v = tf.slice(tf.matMul(tf.reshape(x1, [2, 8]), params.qkv, false, true), [0, 16], [2, 8]);
+    const expected = tf.matMul(v, params.proj, false, true);
+    expect(maxAbsDiff(tf.reshape(attention(x1, params, ctx), [2, 8]), expected)).toBeLessThan(1e-5);
+  });
+
+  it.runIf(onCpu())('gradients match finite differences', () => {
+    const r = randn([2, 5, 8], 5);
+    const f = (a: tf.Tensor, qkv: tf.Tensor, proj: tf.Tensor) =>
+      tf.sum(
+        tf.mul(attention(a as tf.Tensor3D, { qkv: qkv as tf.Tensor2D, proj: proj as tf.Tensor2D }, ctx), r),
+      ) as tf.Scalar;
+    expect(finiteDifferenceMismatches(f, [x, params.qkv, params.proj], { samples: 12 })).toEqual([]);
+  });
+});

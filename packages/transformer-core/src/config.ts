@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+// Every field's error message is its allowed range, so a ConfigError can say exactly what is wrong.
+const intIn = (min: number, max: number) => {
+  const allowed = `an integer in [${min}, ${max}]`;
+  return z.int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+};
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `one of ${values.map((v) => `'${v}'`).join(', ')}` });
+
+const schema = z.strictObject({
+  /** Number of token ids; ids must lie in [0, vocabSize). */
+  vocabSize: intIn(1, 1_048_576),
+  /** Longest sequence (cached + new positions) the model can attend over. */
+  contextLength: intIn(1, 65_536),
+  /** Width of the residual stream. Must be divisible by `nHeads`. */
+  dModel: intIn(1, 16_384),
+  /**
+   * Transformer blocks on the next-token path. With `heads.type: 'transformer'` the last of them is head 0,
+   * so the shared trunk has `nLayers - 1` blocks: the multi-token paper's parameter matching, where a model
+   * with n heads has as many blocks per prediction as the n = 1 baseline. With `'linear'` heads all
+   * `nLayers` blocks are trunk.
+   */
+  nLayers: intIn(1, 1024),
+  /** Attention heads per block; `dModel / nHeads` is the head width. */
+  nHeads: intIn(1, 1024),
+  /** MLP hidden width as a multiple of `dModel`; 4 as in GPT-2. `mlpRatio * dModel` must be an integer. */
+  mlpRatio: z
+    .number({ error: 'a number in (0, 64]' })
+    .gt(0, { error: 'a number in (0, 64]' })
+    .max(64, { error: 'a number in (0, 64]' })
+    .default(4),
+  /** `layernorm` (GPT-2) or `rmsnorm` (LLaMA: no bias, no mean subtraction). */
+  norm: oneOf(['layernorm', 'rmsnorm']).default('layernorm'),
+  /** `learned` absolute position embeddings (GPT-2) or rotary embeddings of queries and keys (RoPE). */
+  positional: oneOf(['learned', 'rope']).default('learned'),
+  /** RoPE frequency base, 10000 as in RoFormer. Unused with learned positions. */
+  ropeBase: z.number({ error: 'a number > 1' }).gt(1, { error: 'a number > 1' }).default(10_000),
+  /** Dropout probability on embeddings, attention weights and residual branches; applied only when training. */
+  dropout: z
+    .number({ error: 'a number in [0, 1)' })
+    .min(0, { error: 'a number in [0, 1)' })
+    .lt(1, { error: 'a number in [0, 1)' })
+    .default(0),
+  /** Use the token embedding as the unembedding (GPT-2, nanoGPT). The multi-token paper unties them. */
+  tieEmbeddings: z.boolean({ error: 'true or false' }).default(true),
+  /** Output heads: head 0 predicts token t+1, head i predicts token t+1+i. Default: one transformer head. */
+  heads: z
+    .strictObject({
+      /** Number of heads; 1 for a plain next-token model. */
+      count: intIn(1, 64).default(1),
+      /** `transformer`: each head is one transformer block (the paper's default); `linear`: a dModel×dModel map. */
+      type: oneOf(['linear', 'transformer']).default('transformer'),
+    })
+    .default({ count: 1, type: 'transformer' }),
+});
+
+/** A validated model configuration with every default filled; JSON-serialisable. */
+export interface ModelConfig {
+  /** Number of token ids; ids must lie in [0, vocabSize). */
+  vocabSize: number;
+  /** Longest sequence (cached + new positions) the model can attend over. */
+  contextLength: number;
+  /** Width of the residual stream; divisible by `nHeads`. */
+  dModel: number;
+  /**
+   * Transformer blocks on the next-token path. With transformer heads the last of them is head 0 and the trunk
+   * has `nLayers - 1` blocks; with linear heads all `nLayers` blocks are trunk.
+   */
+  nLayers: number;
+  /** Attention heads per block; `dModel / nHeads` is the head width. */
+  nHeads: number;
+  /** MLP hidden width as a multiple of `dModel`. */
+  mlpRatio: number;
+  /** `layernorm` (GPT-2) or `rmsnorm` (no bias, no mean subtraction). */
+  norm: 'layernorm' | 'rmsnorm';
+  /** `learned` absolute position embeddings or rotary embeddings of queries and keys. */
+  positional: 'learned' | 'rope';
+  /** RoPE frequency base. */
+  ropeBase: number;
+  /** Dropout probability, applied only when training. */
+  dropout: number;
+  /** Whether the unembedding is the token embedding. */
+  tieEmbeddings: boolean;
+  /** Output heads: head 0 predicts token t+1, head i predicts token t+1+i. */
+  heads: {
+    /** Number of heads. */
+    count: number;
+    /** `transformer`: one transformer block per head; `linear`: one dModel×dModel map per head. */
+    type: 'linear' | 'transformer';
+  };
+}
+
+/** What {@link parseModelConfig} accepts: a {@link ModelConfig} whose defaulted fields may be omitted. */
+export type ModelConfigInput = Pick<
+  ModelConfig,
+  'vocabSize' | 'contextLength' | 'dModel' | 'nLayers' | 'nHeads'
+> &
+  Partial<Omit<ModelConfig, 'heads'>> & {
+    /** Output heads; defaults to one transformer head. */
+    heads?: Partial<ModelConfig['heads']>;
+  };
+
+/**
+ * Zod schema of a {@link ModelConfig}. Parsing fills defaults; the result is plain JSON (it is what a
+ * checkpoint's `config.json` holds). Prefer {@link parseModelConfig}, which also checks the relations between
+ * fields and turns failures into a {@link ConfigError} naming the field.
+ */
+export const modelConfigSchema: z.ZodType<ModelConfig, ModelConfigInput> = schema;
+
+/**
+ * Validates a model config and fills defaults.
+ *
+ * @throws {ConfigError} naming the first invalid field and its allowed range.
+ */
+export function parseModelConfig(input: unknown): ModelConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigError('(config)', 'an object', input);
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (issue === undefined) throw new ConfigError('(config)', 'a valid model config', input);
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const allowed = issue.code === 'unrecognized_keys' ? 'absent (not a config field)' : issue.message;
+    throw new ConfigError(path.map(String).join('.') || '(config)', allowed, valueAt(input, path));
+  }
+  checkRelations(result.data);
+  return result.data;
+}
+
+// Constraints between fields, which the per-field schema cannot express.
+function checkRelations(config: ModelConfig): void {
+  if (config.dModel % config.nHeads !== 0) {
+    throw new ConfigError('nHeads', `a divisor of dModel (${config.dModel})`, config.nHeads);
+  }
+  if (config.positional === 'rope' && (config.dModel / config.nHeads) % 2 !== 0) {
+    throw new ConfigError(
+      'nHeads',
+      `such that dModel / nHeads is even, for RoPE (dModel ${config.dModel})`,
+      config.nHeads,
+    );
+  }
+  if (!Number.isInteger(config.mlpRatio * config.dModel)) {
+    throw new ConfigError(
+      'mlpRatio',
+      `such that mlpRatio * dModel (${config.dModel}) is an integer`,
+      config.mlpRatio,
+    );
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}

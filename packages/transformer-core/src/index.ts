@@ -1,0 +1,18 @@
+export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelConfig } from './config.js';
+export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
+export { type GenerateOptions, generate } from './generate.js';
+export { embedLookup } from './kernels/embed-lookup.js';
+export { linear } from './kernels/linear.js';
+export { KVCache } from './kv-cache.js';
+export {
+  type CreateModelOptions,
+  createModel,
+  type ForwardInput,
+  type ForwardOptions,
+  type ForwardOutput,
+  type RunOptions,
+  type TokenIds,
+  TransformerModel,
+  type TrunkOptions,
+  type TrunkOutput,
+} from './model.js';
