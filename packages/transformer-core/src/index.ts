@@ -1,0 +1,2 @@
+export * from './checkpoint/index.js';
+export * from './train/index.js';

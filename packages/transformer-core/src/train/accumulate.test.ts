@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import './test-helpers/register-gradients.js';
+import { accumulateGradients } from './accumulate.js';
+import { countingBatch, createBigram } from './test-helpers/bigram.js';
+
+describe('accumulateGradients', () => {
+  const shape = { batch: 2, time: 5, vocabSize: 11 };
+
+  it('over k micro-batches equals the gradient of one batch k times larger', () => {
+    const model = createBigram({ vocabSize: 11, dim: 4 });
+    const micro = [0, 1, 2].map((m) => countingBatch(3, m, shape));
+    const big = {
+      ids: tf.concat(micro.map((b) => b.ids)) as tf.Tensor2D,
+      targets: tf.concat(micro.map((b) => b.targets)) as tf.Tensor2D,
+    };
+    const context = { training: true, step: 0, seed: 0 };
+    const accumulated = accumulateGradients(
+      model.params,
+      (m) => model.loss(micro[m] as typeof big, context),
+      3,
+    );
+    const whole = accumulateGradients(model.params, () => model.loss(big, context), 1);
+    expect(accumulated.loss.dataSync()[0]).toBeCloseTo(whole.loss.dataSync()[0] as number, 5);
+    expect(Object.keys(accumulated.grads).sort()).toEqual(['head.bias', 'head.weight', 'wte.weight']);
+    for (const name of Object.keys(whole.grads)) {
+      const diff = tf.max(
+        tf.abs(tf.sub(accumulated.grads[name] as tf.Tensor, whole.grads[name] as tf.Tensor)),
+      );
+      expect(diff.dataSync()[0], name).toBeLessThan(1e-6);
+    }
+    tf.dispose([accumulated.loss, accumulated.grads, whole.loss, whole.grads, micro, big]);
+    model.dispose();
+  });
+
+  it('frees every micro-batch and intermediate; only the result remains', () => {
+    const model = createBigram({ vocabSize: 11, dim: 4 });
+    const before = tf.memory().numTensors;
+    const result = accumulateGradients(
+      model.params,
+      (m) => model.loss(countingBatch(0, m, shape), { training: true, step: 0, seed: 0 }),
+      4,
+    );
+    expect(tf.memory().numTensors).toBe(before + 4); // loss + three gradients
+    tf.dispose([result.loss, result.grads]);
+    model.dispose();
+  });
+
+  it('rejects a non-positive micro-batch count', () => {
+    const model = createBigram({ vocabSize: 3, dim: 2 });
+    expect(() => accumulateGradients(model.params, () => tf.scalar(0), 0)).toThrow(/accumulate/);
+    model.dispose();
+  });
+});

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedGradients } from './clip.js';
+import { checkInteger, InvalidTrainingArgumentError } from './errors.js';
+
+/** Result of {@link accumulateGradients}; the caller owns (and disposes) every tensor in it. */
+export interface AccumulatedGradients {
+  /** Mean loss over the micro-batches. */
+  loss: tf.Scalar;
+  /** Mean gradient over the micro-batches, keyed by parameter name; parameters the loss does not reach are absent. */
+  grads: NamedGradients;
+}
+
+/**
+ * Gradient of the mean of `lossOf(0) ... lossOf(microBatches - 1)` with respect to the trainable `params`,
+ * computed one micro-batch at a time so only one micro-batch's activations live at once. With equal-size
+ * micro-batches and a mean loss this equals the gradient of one big batch.
+ *
+ * Each `lossOf(micro)` call runs inside `tf.tidy`: tensors it creates (the batch included) are freed after its
+ * gradient is taken.
+ */
+export function accumulateGradients(
+  params: Record<string, tf.Variable>,
+  lossOf: (micro: number) => tf.Scalar,
+  microBatches: number,
+): AccumulatedGradients {
+  checkInteger('accumulate', microBatches, 1);
+  const trainable = Object.entries(params).filter(([, v]) => v.trainable);
+  if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable variables');
+  if (tf.getGradient('Reshape') === undefined) {
+    // tfjs-core registers no gradient definitions on import; without them tfjs fails deep inside the tape.
+    throw new InvalidTrainingArgumentError(
+      'gradients',
+      'tfjs-core gradients are not registered; load @tensorflow/tfjs, or import ' +
+        "'@tensorflow/tfjs-core/dist/register_all_gradients' once in a bundled app, before training",
+    );
+  }
+  const vars = trainable.map(([, v]) => v);
+  const nameOf = new Map(trainable.map(([name, v]) => [v.name, name]));
+  const scale = 1 / microBatches;
+
+  let loss: tf.Scalar = tf.scalar(0);
+  let grads: NamedGradients = {};
+  for (let micro = 0; micro < microBatches; micro++) {
+    const next = tf.tidy(() => {
+      const { value, grads: byVariable } = tf.variableGrads(() => lossOf(micro), vars);
+      const sums: NamedGradients = {};
+      for (const [variableName, g] of Object.entries(byVariable)) {
+        const name = nameOf.get(variableName) as string;
+        const scaled = tf.mul(g, scale);
+        const previous = grads[name];
+        sums[name] = previous === undefined ? scaled : tf.add(previous, scaled);
+      }
+      return { loss: tf.add(loss, tf.mul(value, scale)) as tf.Scalar, grads: sums };
+    });
+    // Free the running sums as we go so memory stays at one set of gradients whatever `microBatches` is.
+    tf.dispose([loss, grads]);
+    loss = next.loss;
+    grads = next.grads;
+  }
+  return { loss, grads };
+}
