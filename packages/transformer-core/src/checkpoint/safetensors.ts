@@ -25,6 +25,7 @@ const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F32: 4, I32: 4 };
 // The reference implementation refuses larger headers; so do we, before allocating anything for one.
 const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = '__metadata__';
+const DTYPE_ORDER: Record<SafetensorsDtype, number> = { F32: 0, I32: 1 };
 
 // Typed arrays use the host byte order and safetensors is little-endian; every platform tfjs runs on is too.
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -32,20 +33,34 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] ===
 /**
  * Encodes tensors in the safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
  * header length, a JSON header mapping each name to `{dtype, shape, data_offsets}` (plus `__metadata__`), padded
- * with spaces to a multiple of 8 bytes, then the raw little-endian data. Tensors are stored in name order.
+ * with spaces to a multiple of 8 bytes, then the raw little-endian data.
  */
 export function encodeSafetensors(
   tensors: Record<string, RawTensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
   assertLittleEndianHost();
-  const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header[METADATA_KEY] = metadata;
+  // The reference writer's order (F32 before I32, then by name), so our files are byte-identical to PyTorch's.
+  const names = Object.keys(tensors).sort((a, b) => {
+    const byDtype =
+      DTYPE_ORDER[(tensors[a] as RawTensor).dtype] - DTYPE_ORDER[(tensors[b] as RawTensor).dtype];
+    return byDtype !== 0 ? byDtype : a < b ? -1 : a > b ? 1 : 0;
+  });
+  // Built by hand rather than from an object: JS objects move integer-like keys ("0") to the front.
+  const entries: string[] = [];
+  if (Object.keys(metadata).length > 0)
+    entries.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(metadata)}`);
   let offset = 0;
   for (const name of names) {
     if (name === METADATA_KEY) throw new CheckpointError('CHECKPOINT_INVALID', name, 'reserved tensor name');
     const tensor = tensors[name] as RawTensor;
+    if (!(tensor.data instanceof (tensor.dtype === 'F32' ? Float32Array : Int32Array))) {
+      throw new CheckpointError(
+        'CHECKPOINT_INVALID',
+        name,
+        `dtype ${tensor.dtype} does not match its data array`,
+      );
+    }
     const numel = tensor.shape.reduce((a, b) => a * b, 1);
     if (numel !== tensor.data.length) {
       throw new CheckpointError(
@@ -55,10 +70,12 @@ export function encodeSafetensors(
       );
     }
     const size = tensor.data.byteLength;
-    header[name] = { dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, offset + size] };
+    const entry = { dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, offset + size] };
+    entries.push(`${JSON.stringify(name)}:${JSON.stringify(entry)}`);
     offset += size;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const header = `{${entries.join(',')}}`;
+  const json = new TextEncoder().encode(header);
   const headerLength = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + headerLength + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
@@ -141,7 +158,8 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
     if (end > dataLength) fail(`${where} data ends at ${end}, past the ${dataLength}-byte data section`);
     spans.push({ name, begin, end });
     // Copy: the data section need not be 4-byte aligned inside `bytes`, and the result must not alias the file.
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    // (Not `bytes.slice`: on a Node Buffer that returns a view of the same memory.)
+    const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     const data = dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
     tensors[name] = { dtype: dtype as SafetensorsDtype, shape: [...(shape as number[])], data };
   }
