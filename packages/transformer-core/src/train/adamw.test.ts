@@ -88,15 +88,20 @@ describe('AdamW', () => {
     expect(optB.step).toBe(3);
   });
 
-  it('keeps the tensor count constant across updates', () => {
+  it('keeps the tensor count constant across updates and frees its moments on dispose', () => {
     const params = setup();
+    const start = tf.memory().numTensors;
     const opt = new AdamW(params);
+    expect(tf.memory().numTensors).toBe(start + 4);
     created.push(opt);
     const g = { 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) };
     opt.applyGradients(g, 0.01);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) opt.applyGradients(g, 0.01);
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(g));
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('rejects bad hyperparameters, unknown gradients and mismatched state', () => {

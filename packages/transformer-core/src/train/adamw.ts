@@ -73,8 +73,11 @@ export class AdamW {
     for (const [name, param] of Object.entries(params)) {
       if (!param.trainable) continue;
       if (decay(name, param)) decayed.add(name);
-      this.#m[name] = tf.variable(tf.zerosLike(param), false);
-      this.#v[name] = tf.variable(tf.zerosLike(param), false);
+      // tidy frees the zero initial values; the variables survive it.
+      tf.tidy(() => {
+        this.#m[name] = tf.variable(tf.zerosLike(param), false);
+        this.#v[name] = tf.variable(tf.zerosLike(param), false);
+      });
     }
     this.#decayed = decayed;
   }

@@ -22,7 +22,10 @@ export type BatchSource<B> = ((step: number, micro: number) => B) | Iterable<B>;
 export interface EvaluationOptions<B> {
   /** Evaluate after every this many updates (and after the last one). */
   every: number;
-  /** Evaluation batches; an array or a function returning a fresh iterable is read in full each time. */
+  /**
+   * Evaluation batches, read in full at each evaluation: an array (its tensors are left alone), or a function
+   * returning a fresh iterable (tensors it creates are freed after the evaluation).
+   */
   batches: readonly B[] | (() => Iterable<B>);
 }
 
@@ -170,9 +173,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         seconds,
       };
       if (evaluation !== undefined && (step % evaluation.every === 0 || step === steps)) {
-        const evalBatches =
-          typeof evaluation.batches === 'function' ? evaluation.batches() : evaluation.batches;
-        metrics.evalLoss = await evaluate({ lossFn, batches: evalBatches, step });
+        metrics.evalLoss = await evaluateAt(evaluation, step);
         result.evalLoss = metrics.evalLoss;
       }
       result.step = step;
@@ -217,6 +218,17 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       tf.dispose(clipped.grads);
     }
     return { loss: lossValue as number, gradNorm: normValue as number };
+  }
+
+  async function evaluateAt(options: EvaluationOptions<B>, step: number): Promise<number> {
+    // A scope, not tidy (evaluation awaits a read): tensors made by a batches function die with it.
+    tf.engine().startScope();
+    try {
+      const source = typeof options.batches === 'function' ? options.batches() : options.batches;
+      return await evaluate({ lossFn, batches: source, step });
+    } finally {
+      tf.engine().endScope();
+    }
   }
 
   async function save(
