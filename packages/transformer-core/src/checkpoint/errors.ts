@@ -12,6 +12,7 @@ export class CheckpointError extends Error {
   readonly code: CheckpointErrorCode;
   /** The file or directory the error is about. */
   readonly file: string;
+  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
   readonly [MARKER] = true;
 
   constructor(code: CheckpointErrorCode, file: string, message: string) {

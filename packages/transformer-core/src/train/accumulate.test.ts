@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import './test-helpers/register-gradients.js';
 import { accumulateGradients } from './accumulate.js';
 import { countingBatch, createBigram } from './test-helpers/bigram.js';
 

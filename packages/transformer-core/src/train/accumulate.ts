@@ -27,11 +27,11 @@ export function accumulateGradients(
   const trainable = Object.entries(params).filter(([, v]) => v.trainable);
   if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable variables');
   if (tf.getGradient('Reshape') === undefined) {
-    // tfjs-core registers no gradient definitions on import; without them tfjs fails deep inside the tape.
+    // tfjs-core alone registers no gradients in Node; without them tfjs fails deep inside the tape.
     throw new InvalidTrainingArgumentError(
       'gradients',
-      'tfjs-core gradients are not registered; load @tensorflow/tfjs, or import ' +
-        "'@tensorflow/tfjs-core/dist/register_all_gradients' once in a bundled app, before training",
+      'tfjs-core gradients are not registered; call initBackend() or registerGradients() from ' +
+        '@beyond-ntp/runtime before training',
     );
   }
   const vars = trainable.map(([, v]) => v);

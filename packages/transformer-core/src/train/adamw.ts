@@ -51,9 +51,13 @@ export interface AdamWState {
  * The optimizer holds one `m` and one `v` variable per parameter; call {@link AdamW.dispose} when done.
  */
 export class AdamW {
+  /** First-moment decay in use. */
   readonly beta1: number;
+  /** Second-moment decay in use. */
   readonly beta2: number;
+  /** Denominator epsilon in use. */
   readonly epsilon: number;
+  /** Decoupled weight decay in use (applied to {@link AdamW.decayedParams} only). */
   readonly weightDecay: number;
   readonly #params: Record<string, tf.Variable>;
   readonly #decayed: ReadonlySet<string>;

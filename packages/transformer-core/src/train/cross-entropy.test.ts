@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import './test-helpers/register-gradients.js';
 import { crossEntropy } from './cross-entropy.js';
 import { InvalidTrainingArgumentError } from './errors.js';
 

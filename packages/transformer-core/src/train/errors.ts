@@ -10,6 +10,7 @@ export class InvalidTrainingArgumentError extends Error {
   readonly code = 'INVALID_TRAINING_ARGUMENT';
   /** The option or argument that was rejected, as a dotted path. */
   readonly field: string;
+  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
   readonly [INVALID_MARKER] = true;
 
   constructor(field: string, message: string) {
@@ -38,6 +39,7 @@ export class NonFiniteLossError extends Error {
   readonly loss: number;
   /** The pre-clip global gradient norm of that step. */
   readonly gradNorm: number;
+  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
   readonly [NON_FINITE_MARKER] = true;
 
   constructor(step: number, loss: number, gradNorm: number) {

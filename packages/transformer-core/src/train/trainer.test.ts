@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import './test-helpers/register-gradients.js';
 import { listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import type { StepMetrics, TrainCallbacks } from './callbacks.js';
 import { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
