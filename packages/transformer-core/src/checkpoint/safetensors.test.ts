@@ -105,6 +105,13 @@ describe('safetensors', () => {
     );
   });
 
+  it('keeps names that are special to JS objects', () => {
+    const tensors = Object.fromEntries([['__proto__', referenceTensors.ids as RawTensor]]);
+    const decoded = decodeSafetensors(encodeSafetensors(tensors, Object.fromEntries([['__proto__', 'x']])));
+    expect(Object.keys(decoded.tensors)).toEqual(['__proto__']);
+    expect(Object.entries(decoded.metadata)).toEqual([['__proto__', 'x']]);
+  });
+
   it('rejects malformed files with an error naming the file and the problem', () => {
     expect(errorOf(new Uint8Array(5))).toMatch(/shorter than the 8-byte header length/);
     expect(errorOf(reference.subarray(0, 100))).toMatch(/runs past the end of the file/);

@@ -121,16 +121,17 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
 
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  // Entries, turned into records at the end: Object.fromEntries keeps a name like "__proto__" as a plain key.
+  const metadata: Array<[string, string]> = [];
   const spans: Array<{ name: string; begin: number; end: number }> = [];
-  const tensors: Record<string, RawTensor> = {};
+  const tensors: Array<[string, RawTensor]> = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
         fail('__metadata__ is not an object');
       for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof value !== 'string') fail(`__metadata__.${key} is not a string`);
-        metadata[key] = value as string;
+        metadata.push([key, value as string]);
       }
       continue;
     }
@@ -161,7 +162,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
     // (Not `bytes.slice`: on a Node Buffer that returns a view of the same memory.)
     const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     const data = dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
-    tensors[name] = { dtype: dtype as SafetensorsDtype, shape: [...(shape as number[])], data };
+    tensors.push([name, { dtype: dtype as SafetensorsDtype, shape: [...(shape as number[])], data }]);
   }
   spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
@@ -174,7 +175,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
     covered = span.end;
   }
   if (covered !== dataLength) fail(`tensors cover ${covered} of ${dataLength} data bytes`);
-  return { tensors, metadata };
+  return { tensors: Object.fromEntries(tensors), metadata: Object.fromEntries(metadata) };
 }
 
 function assertLittleEndianHost(): void {

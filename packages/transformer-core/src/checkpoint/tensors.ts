@@ -4,30 +4,30 @@ import type { RawTensor } from './safetensors.js';
 
 /** Reads tensors to plain data (one async read each). float32 and int32 only, the dtypes checkpoints hold. */
 export async function toRawTensors(tensors: Record<string, tf.Tensor>): Promise<Record<string, RawTensor>> {
-  const raw: Record<string, RawTensor> = {};
+  const raw: Array<[string, RawTensor]> = [];
   for (const [name, tensor] of Object.entries(tensors)) {
-    if (tensor.dtype === 'float32') {
-      raw[name] = { dtype: 'F32', shape: [...tensor.shape], data: (await tensor.data()) as Float32Array };
-    } else if (tensor.dtype === 'int32') {
-      raw[name] = { dtype: 'I32', shape: [...tensor.shape], data: (await tensor.data()) as Int32Array };
-    } else {
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') {
       throw new CheckpointError(
         'CHECKPOINT_INVALID',
         name,
         `dtype ${tensor.dtype} cannot be saved (float32 or int32)`,
       );
     }
+    const data = (await tensor.data()) as Float32Array | Int32Array;
+    raw.push([name, { dtype: tensor.dtype === 'float32' ? 'F32' : 'I32', shape: [...tensor.shape], data }]);
   }
-  return raw;
+  // fromEntries keeps any name, "__proto__" included, as a plain key.
+  return Object.fromEntries(raw);
 }
 
 /** Uploads plain tensors to the current backend. The caller owns (and disposes) the result. */
 export function fromRawTensors(raw: Record<string, RawTensor>): Record<string, tf.Tensor> {
-  const tensors: Record<string, tf.Tensor> = {};
-  for (const [name, { dtype, shape, data }] of Object.entries(raw)) {
-    tensors[name] = tf.tensor(data, shape, dtype === 'F32' ? 'float32' : 'int32');
-  }
-  return tensors;
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, { dtype, shape, data }]) => [
+      name,
+      tf.tensor(data, shape, dtype === 'F32' ? 'float32' : 'int32'),
+    ]),
+  );
 }
 
 /**

@@ -38,6 +38,20 @@ describe('crossEntropy', () => {
     expect(crossEntropy(z3, targets, { mask }).dataSync()[0]).toBeCloseTo(expected, 5);
   });
 
+  it('ignores whatever id a masked-out position holds', () => {
+    const mask = tf.tensor1d([1, 0, 0]);
+    const padded = crossEntropy(tf.tensor2d(z), tf.tensor1d([2, -1, 99], 'int32'), { mask });
+    expect(padded.dataSync()[0]).toBeCloseTo(referenceLoss(z, t, [1, 0, 0]), 5);
+    const grad = tf.grad((x: tf.Tensor) => crossEntropy(x, tf.tensor1d([2, -1, 99], 'int32'), { mask }))(
+      tf.tensor2d(z),
+    );
+    expect(
+      Array.from(grad.dataSync())
+        .slice(4)
+        .every((g) => g === 0),
+    ).toBe(true);
+  });
+
   it('gives 0, not NaN, when every position is masked', () => {
     const loss = crossEntropy(tf.tensor2d(z), tf.tensor1d(t, 'int32'), { mask: tf.zeros([3]) });
     expect(loss.dataSync()[0]).toBe(0);

@@ -19,8 +19,9 @@ export interface CrossEntropyOptions {
  * hand (`(softmax(z) - onehot(target)) * weight`) instead of differentiating a gather: tfjs's `GatherV2` gradient
  * needs `UnsortedSegmentSum`, which the wasm backend does not have, so this loss trains on every backend.
  *
- * Targets must lie in `[0, V)`; that is not checked (it would cost a device read per call). A target outside the
- * range selects no logit and contributes `logSumExp(z)` to the loss.
+ * Targets of positions the mask keeps must lie in `[0, V)`; that is not checked (it would cost a device read per
+ * call). Masked-out positions may hold any id, e.g. -1 padding: ids are clamped into range before use, so they
+ * never index outside the logits, and their weight is 0.
  */
 export function crossEntropy(
   logits: tf.Tensor,
@@ -54,24 +55,36 @@ export function crossEntropy(
 
   return tf.tidy(() => {
     const z = tf.reshape(tf.cast(logits, 'float32'), [-1, vocabSize]); // [N, V]
-    const onehot = tf.oneHot(tf.reshape(targets, [-1]), vocabSize); // [N, V]
+    const rows = z.shape[0] as number;
+    // Clamp masked-out ids (e.g. -1) into range; not clipByValue, whose wasm kernel ignores int32 (tfjs 4.22).
+    const t = tf.maximum(
+      tf.minimum(tf.reshape(targets, [-1]), tf.scalar(vocabSize - 1, 'int32')),
+      tf.scalar(0, 'int32'),
+    );
     // weight_i = mask_i / sum(mask): the loss is a weighted sum, so one formula serves masked and plain means.
-    const keep =
-      mask === undefined ? tf.ones([z.shape[0] as number]) : tf.cast(tf.reshape(mask, [-1]), 'float32');
+    const keep = mask === undefined ? tf.ones([rows]) : tf.cast(tf.reshape(mask, [-1]), 'float32');
     const weight = tf.div(keep, tf.maximum(tf.sum(keep), 1e-12)); // [N]
 
     const lossOf = tf.customGrad((zIn, saveIn) => {
       const x = zIn as tf.Tensor2D;
       const save = saveIn as tf.GradSaveFunc;
       const logNorm = tf.logSumExp(x, -1); // [N]
-      const picked = tf.sum(tf.mul(x, onehot), -1); // [N] = z[target]
+      // z[i, t_i] by a flat gather: a forward gather runs on every backend, only its gradient does not.
+      const flatIndex = tf.add(tf.range(0, rows * vocabSize, vocabSize, 'int32'), t); // [N]
+      const picked = tf.gather(tf.reshape(x, [-1]), flatIndex); // [N]
       const value = tf.sum(tf.mul(tf.sub(logNorm, picked), weight)) as tf.Scalar;
-      // The gradient needs only softmax(z) - onehot(t) weighted per row, so save that one [N, V] tensor
-      // (saved tensors outlive this tidy; onehot and weight do not).
-      save([tf.mul(tf.sub(tf.softmax(x), onehot), tf.expandDims(weight, 1))]);
+      // Saved tensors outlive this tidy (t and weight do not). Saving x rather than softmax(x) means no
+      // [N, V] buffer is made when no gradient is taken (evaluation); backward rebuilds softmax from logNorm.
+      save([x, logNorm, t, weight]);
       return {
         value,
-        gradFunc: (dy, saved) => tf.mul(saved[0] as tf.Tensor2D, dy),
+        gradFunc: (dy, saved) => {
+          const [xs, lse, ts, w] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+          const probs = tf.exp(tf.sub(xs, tf.expandDims(lse, 1))); // softmax(z), [N, V]
+          // d/dz [logSumExp(z) - z_t] = softmax(z) - onehot(t), scaled by the row weight and upstream dy.
+          const rowScale = tf.expandDims(tf.mul(w, dy), 1); // [N, 1]
+          return tf.mul(tf.sub(probs, tf.oneHot(ts, vocabSize)), rowScale);
+        },
       };
     });
     return lossOf(z) as tf.Scalar;
