@@ -45,6 +45,32 @@ describe('accumulateGradients', () => {
     model.dispose();
   });
 
+  it('keeps the gradient of a parameter only some micro-batches reach', () => {
+    const params = { a: tf.variable(tf.scalar(2)), b: tf.variable(tf.scalar(3)) };
+    // Micro-batch 0 uses a and b, micro-batch 1 only a: d/db of the mean is 1/2.
+    const { loss, grads } = accumulateGradients(
+      params,
+      (m) => (m === 0 ? tf.mul(params.a, params.b) : tf.mul(params.a, 1)) as tf.Scalar,
+      2,
+    );
+    expect(loss.dataSync()[0]).toBeCloseTo(4, 6);
+    expect(grads.a?.dataSync()[0]).toBeCloseTo(2, 6);
+    expect(grads.b?.dataSync()[0]).toBeCloseTo(1, 6);
+    tf.dispose([loss, grads, Object.values(params)]);
+  });
+
+  it('frees its running sums when a micro-batch throws', () => {
+    const model = createBigram({ vocabSize: 11, dim: 4 });
+    const before = tf.memory().numTensors;
+    const lossOf = (m: number) => {
+      if (m === 2) throw new Error('bad batch');
+      return model.loss(countingBatch(0, m, shape), { training: true, step: 0, seed: 0 });
+    };
+    expect(() => accumulateGradients(model.params, lossOf, 3)).toThrow('bad batch');
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('rejects a non-positive micro-batch count', () => {
     const model = createBigram({ vocabSize: 3, dim: 2 });
     expect(() => accumulateGradients(model.params, () => tf.scalar(0), 0)).toThrow(/accumulate/);

@@ -40,22 +40,31 @@ export function accumulateGradients(
 
   let loss: tf.Scalar = tf.scalar(0);
   let grads: NamedGradients = {};
-  for (let micro = 0; micro < microBatches; micro++) {
-    const next = tf.tidy(() => {
-      const { value, grads: byVariable } = tf.variableGrads(() => lossOf(micro), vars);
-      const sums: NamedGradients = {};
-      for (const [variableName, g] of Object.entries(byVariable)) {
-        const name = nameOf.get(variableName) as string;
-        const scaled = tf.mul(g, scale);
-        const previous = grads[name];
-        sums[name] = previous === undefined ? scaled : tf.add(previous, scaled);
-      }
-      return { loss: tf.add(loss, tf.mul(value, scale)) as tf.Scalar, grads: sums };
-    });
-    // Free the running sums as we go so memory stays at one set of gradients whatever `microBatches` is.
+  try {
+    for (let micro = 0; micro < microBatches; micro++) {
+      const previous = grads;
+      const next = tf.tidy(() => {
+        const { value, grads: byVariable } = tf.variableGrads(() => lossOf(micro), vars);
+        // Start from the running sums (clones share memory) so a parameter this micro-batch does not reach
+        // keeps what earlier ones contributed.
+        const sums: NamedGradients = {};
+        for (const [name, sum] of Object.entries(previous)) sums[name] = tf.clone(sum);
+        for (const [variableName, g] of Object.entries(byVariable)) {
+          const name = nameOf.get(variableName) as string;
+          const scaled = tf.mul(g, scale);
+          const sum = sums[name];
+          sums[name] = sum === undefined ? scaled : tf.add(sum, scaled);
+        }
+        return { loss: tf.add(loss, tf.mul(value, scale)) as tf.Scalar, grads: sums };
+      });
+      // Free the running sums as we go so memory stays at one set of gradients whatever `microBatches` is.
+      tf.dispose([loss, previous]);
+      loss = next.loss;
+      grads = next.grads;
+    }
+  } catch (error) {
     tf.dispose([loss, grads]);
-    loss = next.loss;
-    grads = next.grads;
+    throw error;
   }
   return { loss, grads };
 }

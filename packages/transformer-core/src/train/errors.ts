@@ -26,7 +26,8 @@ export class InvalidTrainingArgumentError extends Error {
 }
 
 /**
- * Thrown by `train` when the training loss (or the gradient norm) of a step is NaN or infinite. The update of
+ * Thrown by `train` when the training loss (or, with a finite loss, the gradient norm) of a step is NaN or
+ * infinite. The update of
  * that step is not applied and no checkpoint is written for it, so the last checkpoint on disk is the last good
  * state.
  */
@@ -44,7 +45,8 @@ export class NonFiniteLossError extends Error {
 
   constructor(step: number, loss: number, gradNorm: number) {
     super(
-      `loss is not finite at step ${step} (loss ${loss}, gradient norm ${gradNorm}); ` +
+      `${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is not finite at step ${step} ` +
+        `(loss ${loss}, gradient norm ${gradNorm}); ` +
         'the update was not applied and the last saved checkpoint is unchanged. ' +
         'Lower the learning rate, enable clipNorm, or check the batch for invalid targets.',
     );

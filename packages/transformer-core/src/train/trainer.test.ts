@@ -186,6 +186,28 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('names the gradient norm when only the gradient is not finite', async () => {
+    const model = createBigram(modelConfig);
+    // sqrt has an infinite derivative at 0: a finite loss with an infinite gradient.
+    const lossFn = (batch: TokenBatch, context: { training: boolean; step: number; seed: number }) =>
+      tf.tidy(
+        () =>
+          tf.add(
+            model.loss(batch, context),
+            tf.sqrt(tf.sum(tf.mul(model.params['head.bias'] as tf.Variable, 0))),
+          ) as tf.Scalar,
+      );
+    const error = await train<TokenBatch>({
+      params: model.params,
+      lossFn,
+      batches: (step, micro) => countingBatch(step, micro, shape),
+      steps: 3,
+    }).catch((e: unknown) => e);
+    expect(NonFiniteLossError.isInstance(error) && error.step).toBe(1);
+    expect((error as Error).message).toMatch(/^gradient norm is not finite at step 1 \(loss \d/);
+    model.dispose();
+  });
+
   it('resumes after an interruption with exactly the losses of an uninterrupted run', async () => {
     const uninterrupted = await run({ checkpoint: { dir: join(dir, 'a'), every: 4, config: modelConfig } });
     // Simulate a kill after step 10: the last checkpoint is step 8, steps 9 and 10 are lost.
@@ -270,6 +292,10 @@ describe('train', () => {
     expect(await fieldOf({ ...base, batches: 5 as unknown as () => TokenBatch })).toBe('batches');
     expect(await fieldOf({ ...base, batches: [] })).toBe('batches');
     expect(await fieldOf({ ...base, evaluate: { every: 0, batches: [] } })).toBe('evaluate.every');
+    expect(await fieldOf({ ...base, checkpoint: { dir: '', every: 1, config: {} } })).toBe('checkpoint.dir');
+    expect(await fieldOf({ ...base, checkpoint: { dir, every: 1, config: { n: 1n } } })).toBe(
+      'checkpoint.config',
+    );
     await expect(train({ ...base, resume: true, checkpoint: { dir, every: 1, config: {} } })).rejects.toThrow(
       /no checkpoint/,
     );

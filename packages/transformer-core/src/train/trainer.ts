@@ -139,7 +139,19 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     options.tokensPerStep === undefined ? undefined : checkNumber('tokensPerStep', options.tokensPerStep, 0);
   if (typeof lossFn !== 'function') throw new InvalidTrainingArgumentError('lossFn', 'expected a function');
   if (evaluation !== undefined) checkInteger('evaluate.every', evaluation.every, 1);
-  if (checkpoint !== undefined) checkInteger('checkpoint.every', checkpoint.every, 1);
+  if (checkpoint !== undefined) {
+    if (typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0) {
+      throw new InvalidTrainingArgumentError('checkpoint.dir', 'expected a non-empty directory path');
+    }
+    checkInteger('checkpoint.every', checkpoint.every, 1);
+    // Fail now rather than at the first save, after minutes of training.
+    if (!isJsonSerialisable(checkpoint.config)) {
+      throw new InvalidTrainingArgumentError(
+        'checkpoint.config',
+        'expected a JSON-serialisable model config',
+      );
+    }
+  }
   if (resume && checkpoint === undefined) {
     throw new InvalidTrainingArgumentError('resume', 'needs checkpoint.dir to resume from');
   }
@@ -293,6 +305,14 @@ async function restore(
     };
   } finally {
     tf.dispose([loaded.params, loaded.optimizerState ?? {}]);
+  }
+}
+
+function isJsonSerialisable(value: unknown): boolean {
+  try {
+    return JSON.stringify(value) !== undefined;
+  } catch {
+    return false; // BigInt, cycles
   }
 }
 
