@@ -49,4 +49,6 @@ export interface TrainCallbacks {
   onCheckpoint?: (info: { step: number; path: string }) => void | Promise<void>;
   /** After the last step, when the run succeeded. */
   onEnd?: (result: TrainResult) => void | Promise<void>;
+  /** When the run stops with an error (which `train` rethrows afterwards), e.g. to restore the terminal. */
+  onError?: (error: unknown) => void | Promise<void>;
 }

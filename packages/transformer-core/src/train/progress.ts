@@ -64,6 +64,9 @@ export function progressReporter(options: ProgressOptions = {}): TrainCallbacks 
     onEnd() {
       bar?.stop();
     },
+    onError() {
+      bar?.stop(); // shows the cursor again
+    },
   };
 }
 

@@ -154,6 +154,18 @@ describe('train', () => {
     });
     await run({ steps: 3, callbacks: [progressReporter({ stream: terminal })] });
     expect(written.join('')).toMatch(/train \[.*\] 3\/3 \| loss \d+\.\d{4}/);
+    expect(written.join('')).toContain('\u001b[?25h'); // cursor shown again
+    // A failing run also restores the cursor.
+    written.length = 0;
+    const failing: TrainCallbacks = {
+      onStep: () => {
+        throw new Error('stop');
+      },
+    };
+    await expect(
+      run({ steps: 3, callbacks: [progressReporter({ stream: terminal }), failing] }),
+    ).rejects.toThrow('stop');
+    expect(written.join('')).toContain('\u001b[?25h');
   });
 
   it('stops with a typed error naming the step of a NaN loss and keeps the last good checkpoint', async () => {

@@ -133,8 +133,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const clipNorm = options.clipNorm === undefined ? 1 : options.clipNorm;
   if (clipNorm !== null) checkNumber('clipNorm', clipNorm, Number.MIN_VALUE);
   const learningRate = options.learningRate ?? 3e-4;
-  const lrAt: LearningRateSchedule =
-    typeof learningRate === 'function' ? learningRate : () => checkNumber('learningRate', learningRate, 0);
+  if (typeof learningRate !== 'function') checkNumber('learningRate', learningRate, 0);
+  const lrAt: LearningRateSchedule = typeof learningRate === 'function' ? learningRate : () => learningRate;
   const tokensPerStep =
     options.tokensPerStep === undefined ? undefined : checkNumber('tokensPerStep', options.tokensPerStep, 0);
   if (typeof lossFn !== 'function') throw new InvalidTrainingArgumentError('lossFn', 'expected a function');
@@ -198,6 +198,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     }
     for (const callback of callbacks) await callback.onEnd?.(result);
     return result;
+  } catch (error) {
+    for (const callback of callbacks) await callback.onError?.(error);
+    throw error;
   } finally {
     optimizer.dispose();
   }
