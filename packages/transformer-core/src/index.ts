@@ -16,3 +16,5 @@ export {
   type TrunkOptions,
   type TrunkOutput,
 } from './model.js';
+export * from './checkpoint/index.js';
+export * from './train/index.js';

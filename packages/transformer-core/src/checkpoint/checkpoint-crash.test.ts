@@ -1,0 +1,72 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+
+// Simulated crashes: the file system fails at a chosen point of a save, as a killed process would stop there.
+const failAt = vi.hoisted(() => ({ open: '', rename: '' }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...fs,
+    open: (path: string, ...rest: unknown[]) => {
+      if (failAt.open !== '' && String(path).endsWith(failAt.open)) throw new Error('simulated crash (open)');
+      return (fs.open as (...args: unknown[]) => unknown)(path, ...rest);
+    },
+    rename: (from: string, to: string) => {
+      if (failAt.rename !== '' && String(to).endsWith(failAt.rename))
+        throw new Error('simulated crash (rename)');
+      return fs.rename(from, to);
+    },
+  };
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bntp-crash-'));
+  failAt.open = '';
+  failAt.rename = '';
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const save = (step: number) => tf.tidy(() => ({ step, config: { step }, params: { w: tf.fill([3], step) } }));
+
+async function expectLatestIs(step: number) {
+  const loaded = await loadCheckpoint(dir);
+  expect(loaded.step).toBe(step);
+  expect(Array.from(await (loaded.params.w as tf.Tensor).data())).toEqual([step, step, step]);
+  tf.dispose(loaded.params);
+}
+
+describe('a save interrupted by a crash', () => {
+  it('between writing two files leaves the previous checkpoint as the latest', async () => {
+    await saveCheckpoint(dir, save(1));
+    failAt.open = 'trainer-state.json';
+    await expect(saveCheckpoint(dir, save(2))).rejects.toThrow(/simulated crash/);
+    expect((await readdir(dir)).filter((name) => name.startsWith('ckpt-'))).toEqual(['ckpt-00000001']);
+    await expectLatestIs(1);
+  });
+
+  it('before the latest pointer moves still loads the previous checkpoint', async () => {
+    await saveCheckpoint(dir, save(1));
+    failAt.rename = 'latest';
+    await expect(saveCheckpoint(dir, save(2))).rejects.toThrow(/simulated crash/);
+    await expectLatestIs(1);
+    // The next save recovers: stale temporaries go, the pointer moves on.
+    failAt.rename = '';
+    await saveCheckpoint(dir, save(3));
+    await expectLatestIs(3);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('while replacing a checkpoint of the same step keeps the old copy in place', async () => {
+    await saveCheckpoint(dir, save(1));
+    failAt.rename = 'ckpt-00000002';
+    await expect(saveCheckpoint(dir, save(2))).rejects.toThrow(/simulated crash/);
+    await expectLatestIs(1);
+  });
+});

@@ -1,0 +1,275 @@
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from './errors.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { fromRawTensors, toRawTensors } from './tensors.js';
+
+/** What one checkpoint holds. Tensors are read, not disposed. */
+export interface CheckpointData {
+  /** Optimizer updates completed; names the directory (`ckpt-<step>`). */
+  step: number;
+  /** The model config, written as `config.json`; must survive `JSON.stringify`. */
+  config: unknown;
+  /** Model parameters by their checkpoint names, written as `model.safetensors`. */
+  params: Record<string, tf.Tensor>;
+  /** Optimizer tensors (e.g. AdamW moments), written as `optimizer.safetensors` when given. */
+  optimizerState?: Record<string, tf.Tensor>;
+  /** Anything else needed to resume (data position, seed, schedule), written as `trainer-state.json`. */
+  trainerState?: Record<string, unknown>;
+}
+
+/** Options of {@link saveCheckpoint}. */
+export interface SaveCheckpointOptions {
+  /**
+   * How many of the newest checkpoints to keep; older `ckpt-*` directories are deleted after the new one is
+   * complete. At least 1.
+   * @default 2
+   */
+  keep?: number;
+}
+
+/** A checkpoint read back by {@link loadCheckpoint}. The caller owns (and disposes) the tensors. */
+export interface LoadedCheckpoint {
+  /** Directory the checkpoint was read from. */
+  path: string;
+  /** Optimizer updates completed when it was saved. */
+  step: number;
+  /** Parsed `config.json`. */
+  config: unknown;
+  /** Tensors of `model.safetensors`. */
+  params: Record<string, tf.Tensor>;
+  /** Tensors of `optimizer.safetensors`, when the checkpoint has one. */
+  optimizerState?: Record<string, tf.Tensor>;
+  /** Parsed `trainer-state.json` (always has `step`). */
+  trainerState: Record<string, unknown>;
+}
+
+/** Options of {@link loadCheckpoint}. */
+export interface LoadCheckpointOptions {
+  /**
+   * Load the checkpoint of this step instead of the latest one.
+   * @default the step named by the `latest` file
+   */
+  step?: number;
+}
+
+const LATEST_FILE = 'latest';
+const TEMP_PREFIX = '.tmp-';
+const CKPT_PATTERN = /^ckpt-(\d+)$/;
+
+/** Directory name of the checkpoint of `step`, zero-padded so names sort by step. */
+export function checkpointDirName(step: number): string {
+  return `ckpt-${String(step).padStart(8, '0')}`;
+}
+
+/**
+ * Saves a checkpoint as `<dir>/ckpt-<step>/` (`config.json`, `model.safetensors`, `optimizer.safetensors`,
+ * `trainer-state.json`) and points `<dir>/latest` at it. Nothing is lost if the process dies at any moment:
+ * files are written and fsynced in a temporary directory beside the target, which is renamed into place only
+ * when complete; then `latest` is replaced by an atomic rename; only then are old checkpoints pruned. Stale
+ * temporary directories of an earlier crash are removed. Returns the new checkpoint's directory.
+ */
+export async function saveCheckpoint(
+  dir: string,
+  data: CheckpointData,
+  options: SaveCheckpointOptions = {},
+): Promise<string> {
+  const keep = options.keep ?? 2;
+  if (!Number.isInteger(keep) || keep < 1) {
+    throw new CheckpointError('CHECKPOINT_INVALID', dir, `keep must be an integer >= 1, got ${String(keep)}`);
+  }
+  if (!Number.isInteger(data.step) || data.step < 0) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      dir,
+      `step must be an integer >= 0, got ${String(data.step)}`,
+    );
+  }
+  const configJson = JSON.stringify(data.config, null, 2);
+  if (configJson === undefined) {
+    throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
+  }
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
+
+  const name = checkpointDirName(data.step);
+  const temp = await mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
+  // `format: pt` is what Hugging Face loaders expect in the metadata of PyTorch-compatible safetensors files.
+  await writeDurably(
+    join(temp, 'model.safetensors'),
+    encodeSafetensors(await toRawTensors(data.params), { format: 'pt' }),
+  );
+  if (data.optimizerState !== undefined) {
+    const raw = await toRawTensors(data.optimizerState);
+    await writeDurably(join(temp, 'optimizer.safetensors'), encodeSafetensors(raw, { format: 'pt' }));
+  }
+  await writeDurably(join(temp, 'config.json'), `${configJson}\n`);
+  const trainerState = { ...data.trainerState, step: data.step };
+  await writeDurably(join(temp, 'trainer-state.json'), `${JSON.stringify(trainerState, null, 2)}\n`);
+  await syncDirectory(temp);
+
+  const target = join(dir, name);
+  // A directory of the same step exists only if a run crashed after saving it, or saves this step again. Move it
+  // aside rather than deleting it so the step stays loadable until the new copy is in place.
+  const aside = await moveAsideIfExists(dir, name);
+  await rename(temp, target);
+  await syncDirectory(dir);
+  await writeLatest(dir, name);
+  if (aside !== undefined) await rm(aside, { recursive: true, force: true });
+  await prune(dir, keep, name);
+  return target;
+}
+
+/**
+ * Loads the latest checkpoint under `dir` (the one named by `<dir>/latest`; if that file is missing or stale,
+ * the highest-step `ckpt-*` directory), or the one of `options.step`. Throws a {@link CheckpointError} naming
+ * the file when something is missing or malformed.
+ */
+export async function loadCheckpoint(
+  dir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<LoadedCheckpoint> {
+  const steps = await listCheckpoints(dir);
+  let step: number | undefined = options.step;
+  if (step === undefined) step = (await readLatest(dir, steps)) ?? steps[steps.length - 1];
+  if (step === undefined || !steps.includes(step)) {
+    const which = options.step === undefined ? 'no checkpoint' : `no checkpoint of step ${options.step}`;
+    throw new CheckpointError('CHECKPOINT_NOT_FOUND', dir, `${which} (found steps [${steps.join(', ')}])`);
+  }
+  const path = join(dir, checkpointDirName(step));
+  const config = await readJson(join(path, 'config.json'));
+  const trainerState = await readJson(join(path, 'trainer-state.json'));
+  if (typeof trainerState !== 'object' || trainerState === null || Array.isArray(trainerState)) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      join(path, 'trainer-state.json'),
+      'expected a JSON object',
+    );
+  }
+  const params = await readSafetensors(join(path, 'model.safetensors'));
+  if (params === undefined) {
+    throw new CheckpointError('CHECKPOINT_NOT_FOUND', join(path, 'model.safetensors'), 'file is missing');
+  }
+  const optimizerState = await readSafetensors(join(path, 'optimizer.safetensors'));
+  return {
+    path,
+    step,
+    config,
+    params,
+    ...(optimizerState === undefined ? {} : { optimizerState }),
+    trainerState: { ...(trainerState as Record<string, unknown>), step },
+  };
+}
+
+/** Steps of the complete checkpoints under `dir`, ascending (empty when `dir` does not exist). */
+export async function listCheckpoints(dir: string): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries
+    .map((entry) => CKPT_PATTERN.exec(entry)?.[1])
+    .filter((digits): digits is string => digits !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+async function readLatest(dir: string, steps: number[]): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, LATEST_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const digits = CKPT_PATTERN.exec(text.trim())?.[1];
+  const step = digits === undefined ? undefined : Number(digits);
+  return step !== undefined && steps.includes(step) ? step : undefined;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
+    }
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError('CHECKPOINT_INVALID', file, `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function readSafetensors(file: string): Promise<Record<string, tf.Tensor> | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return fromRawTensors(decodeSafetensors(bytes, file).tensors);
+}
+
+async function writeDurably(file: string, contents: Uint8Array | string): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    await handle.writeFile(contents);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync a directory so a rename inside it survives power loss; unsupported on some platforms (Windows). */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Directory fsync is best effort: the renames are still atomic, only their durability is weaker.
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function writeLatest(dir: string, name: string): Promise<void> {
+  const temp = join(dir, `${TEMP_PREFIX}${LATEST_FILE}-${process.pid}`);
+  await writeDurably(temp, `${name}\n`);
+  await rename(temp, join(dir, LATEST_FILE));
+  await syncDirectory(dir);
+}
+
+async function moveAsideIfExists(dir: string, name: string): Promise<string | undefined> {
+  const aside = join(dir, `${TEMP_PREFIX}old-${name}-${process.pid}`);
+  try {
+    await rename(join(dir, name), aside);
+    return aside;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function removeStaleTemps(dir: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith(TEMP_PREFIX)) await rm(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+async function prune(dir: string, keep: number, current: string): Promise<void> {
+  const steps = await listCheckpoints(dir);
+  for (const step of steps.slice(0, Math.max(0, steps.length - keep))) {
+    const name = checkpointDirName(step);
+    if (name !== current) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,19 @@
+export {
+  type CheckpointData,
+  checkpointDirName,
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+  listCheckpoints,
+  loadCheckpoint,
+  type SaveCheckpointOptions,
+  saveCheckpoint,
+} from './checkpoint.js';
+export { CheckpointError, type CheckpointErrorCode } from './errors.js';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type RawTensor,
+  type SafetensorsContents,
+  type SafetensorsDtype,
+} from './safetensors.js';
+export { assignParams, fromRawTensors, toRawTensors } from './tensors.js';

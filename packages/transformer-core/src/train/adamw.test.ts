@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdamW } from './adamw.js';
+import { InvalidTrainingArgumentError } from './errors.js';
+
+const created: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  for (const item of created.splice(0)) item.dispose();
+});
+
+function setup() {
+  const params = {
+    'w.weight': tf.variable(tf.tensor2d([[1, -2]])),
+    'w.bias': tf.variable(tf.tensor1d([0.5])),
+  };
+  created.push({ dispose: () => tf.dispose(Object.values(params)) });
+  return params;
+}
+
+describe('AdamW', () => {
+  it('applies one step exactly as written out by hand', () => {
+    const params = setup();
+    const opt = new AdamW(params, { beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.1 });
+    created.push(opt);
+    const g = { 'w.weight': tf.tensor2d([[0.2, -0.4]]), 'w.bias': tf.tensor1d([1]) };
+    opt.applyGradients(g, 0.01);
+    // Step 1: m = 0.1 g, v = 0.01 g^2; bias-corrected m_hat = g, v_hat = g^2, so the Adam part is lr * sign(g)
+    // (up to eps). Decay shrinks the 2-D weight by (1 - lr * wd) first; the bias is not decayed.
+    const adam = (gi: number) => (0.01 * gi) / (Math.abs(gi) + 1e-8);
+    const w = Array.from(params['w.weight'].dataSync());
+    expect(w[0]).toBeCloseTo(1 * (1 - 0.001) - adam(0.2), 6);
+    expect(w[1]).toBeCloseTo(-2 * (1 - 0.001) - adam(-0.4), 6);
+    expect(params['w.bias'].dataSync()[0]).toBeCloseTo(0.5 - adam(1), 6);
+    expect(opt.step).toBe(1);
+  });
+
+  it('matches a second step computed from the moment recurrences', () => {
+    const params = setup();
+    const opt = new AdamW(params, { beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0 });
+    created.push(opt);
+    const g1 = 0.3;
+    const g2 = -0.1;
+    opt.applyGradients({ 'w.bias': tf.tensor1d([g1]) }, 0.1);
+    opt.applyGradients({ 'w.bias': tf.tensor1d([g2]) }, 0.05);
+    const m1 = 0.1 * g1;
+    const v1 = 0.05 * g1 * g1;
+    const m2 = 0.9 * m1 + 0.1 * g2;
+    const v2 = 0.95 * v1 + 0.05 * g2 * g2;
+    const p1 = 0.5 - (0.1 * (m1 / 0.1)) / (Math.sqrt(v1 / 0.05) + 1e-8);
+    const p2 = p1 - (0.05 * (m2 / (1 - 0.9 ** 2))) / (Math.sqrt(v2 / (1 - 0.95 ** 2)) + 1e-8);
+    expect(params['w.bias'].dataSync()[0]).toBeCloseTo(p2, 6);
+    // Parameters without a gradient are left alone.
+    expect(Array.from(params['w.weight'].dataSync())).toEqual([1, -2]);
+  });
+
+  it('decays only rank >= 2 parameters by default, or whatever `decay` selects', () => {
+    const params = setup();
+    const byDefault = new AdamW(params);
+    const custom = new AdamW(params, { decay: (name) => name.endsWith('bias') });
+    created.push(byDefault, custom);
+    expect(byDefault.decayedParams).toEqual(['w.weight']);
+    expect(custom.decayedParams).toEqual(['w.bias']);
+  });
+
+  it('exports and imports its state so a restored optimizer continues identically', () => {
+    const a = setup();
+    const b = setup();
+    const optA = new AdamW(a);
+    const optB = new AdamW(b);
+    created.push(optA, optB);
+    const grad = () => ({ 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) });
+    optA.applyGradients(grad(), 0.01);
+    optA.applyGradients(grad(), 0.01);
+    const state = optA.getState();
+    expect(Object.keys(state.moments).sort()).toEqual([
+      'exp_avg.w.bias',
+      'exp_avg.w.weight',
+      'exp_avg_sq.w.bias',
+      'exp_avg_sq.w.weight',
+    ]);
+    b['w.weight'].assign(a['w.weight']);
+    b['w.bias'].assign(a['w.bias']);
+    optB.setState(state);
+    tf.dispose(state.moments);
+    optA.applyGradients(grad(), 0.01);
+    optB.applyGradients(grad(), 0.01);
+    expect(Array.from(b['w.weight'].dataSync())).toEqual(Array.from(a['w.weight'].dataSync()));
+    expect(optB.step).toBe(3);
+  });
+
+  it('keeps the tensor count constant across updates and frees its moments on dispose', () => {
+    const params = setup();
+    const start = tf.memory().numTensors;
+    const opt = new AdamW(params);
+    expect(tf.memory().numTensors).toBe(start + 4);
+    created.push(opt);
+    const g = { 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) };
+    opt.applyGradients(g, 0.01);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) opt.applyGradients(g, 0.01);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(g));
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('rejects bad hyperparameters, unknown gradients and mismatched state', () => {
+    const params = setup();
+    expect(() => new AdamW(params, { beta1: 1 })).toThrow(/optimizer\.beta1/);
+    expect(() => new AdamW(params, { weightDecay: -1 })).toThrow(/optimizer\.weightDecay/);
+    const opt = new AdamW(params);
+    created.push(opt);
+    expect(() => opt.applyGradients({ nope: tf.scalar(1) }, 0.1)).toThrow(InvalidTrainingArgumentError);
+    expect(() => opt.applyGradients({}, Number.NaN)).toThrow(/learningRate/);
+    const state = opt.getState();
+    created.push({ dispose: () => tf.dispose(state.moments) });
+    const { 'exp_avg.w.bias': _dropped, ...partial } = state.moments;
+    expect(() => opt.setState({ step: 1, moments: partial })).toThrow(/missing moment "exp_avg.w.bias"/);
+  });
+});
