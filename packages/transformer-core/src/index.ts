@@ -1,3 +1,4 @@
+export * from './checkpoint/index.js';
 export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelConfig } from './config.js';
 export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
 export { type GenerateOptions, generate } from './generate.js';
@@ -16,5 +17,4 @@ export {
   type TrunkOptions,
   type TrunkOutput,
 } from './model.js';
-export * from './checkpoint/index.js';
 export * from './train/index.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxAbsDiff, onCpu, randn } from '../test/gradcheck.js';
+import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
 import { KVCache } from './kv-cache.js';
@@ -177,7 +177,7 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
     model.dispose();
   });
 
-  it.runIf(onCpu())('parameter gradients match finite differences', () => {
+  it('parameter gradients match finite differences', () => {
     const model = createModel(config, { seed: 7 });
     const r = heads.map((i) => randn([2, 6, 11], 100 + i));
     const loss = () =>

@@ -51,6 +51,3 @@ export function finiteDifferenceMismatches(
   });
   return mismatches;
 }
-
-/** Finite differences are only trustworthy on the reference (pure JS, float32-exact) cpu backend. */
-export const onCpu = (): boolean => tf.getBackend() === 'cpu';
