@@ -1,38 +1,132 @@
-// The beyond-ntp tour: exercises each package briefly and says where its outputs are.
-// `--smoke` runs the same steps at the smallest sizes (used by CI).
-import { readdirSync, readFileSync } from 'node:fs';
+// The beyond-ntp tour: one small end-to-end run that touches every package and says where its outputs are.
+// A tiny transformer learns zero-padded 2-digit addition (`35+07=042`) on the default backend; every number
+// printed is measured in this run. `--smoke` runs the same steps at the smallest sizes (used by CI).
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeBackend, initBackend } from '@beyond-ntp/runtime';
+import {
+  type ArithmeticRecord,
+  arithmeticStats,
+  evaluateArithmetic,
+  generateArithmetic,
+} from '@beyond-ntp/synth-tasks';
+import { createCharTokenizer, saveTokenizer } from '@beyond-ntp/tokenizer';
+import {
+  createModel,
+  crossEntropy,
+  generate,
+  jsonlMetricsLog,
+  progressReporter,
+  train,
+  warmupCosineSchedule,
+} from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 
 const smoke = process.argv.includes('--smoke');
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const out = fileURLToPath(new URL('../out/', import.meta.url));
+const sizes = smoke
+  ? { trainCount: 256, testCount: 16, steps: 15, batch: 16 }
+  : { trainCount: 8000, testCount: 200, steps: 1500, batch: 64 };
 
-function section(title: string): void {
-  console.log(`\n== ${title}`);
-}
+const section = (title: string) => console.log(`\n== ${title}`);
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
 
-section('runtime: backend selection');
-const info = await initBackend();
-for (const attempt of info.attempts.filter((a) => a.outcome !== 'selected')) {
+section('runtime — backend selection');
+const backend = await initBackend();
+for (const attempt of backend.attempts.filter((a) => a.outcome !== 'selected')) {
   console.log(`  skipped ${attempt.packageName}: ${attempt.reason}`);
 }
-console.log(
-  `  ${describeBackend(info)}${info.requested.source === 'env' ? ' (forced by BNTP_BACKEND)' : ''}`,
-);
-const size = smoke ? 64 : 256;
-const a = tf.randomNormal([size, size], 0, 1, 'float32', 1);
-const start = performance.now();
-const checksum = tf.tidy(() => tf.sum(tf.matMul(a, a)).dataSync()[0]);
-console.log(
-  `  a ${size}×${size} matmul ran in ${(performance.now() - start).toFixed(1)} ms (checksum ${checksum?.toFixed(3)})`,
-);
-a.dispose();
+console.log(`  ${describeBackend(backend)}`);
 
-section('packages in this workspace');
-for (const dir of readdirSync(join(repoRoot, 'packages')).sort()) {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8'));
-  console.log(`  ${manifest.name}@${manifest.version} — ${manifest.description}`);
-}
+section('synth-tasks — zero-padded addition');
+const task = { op: '+' as const, digitsA: 2, digitsB: 2, seed: 'tour' };
+const trainSet = generateArithmetic({ ...task, count: sizes.trainCount, split: 'train' });
+const testSet = generateArithmetic({ ...task, count: sizes.testCount, split: 'test' });
+console.log(
+  `  ${trainSet.length} train / ${testSet.length} test problems, e.g. ${trainSet[0]?.prompt}${trainSet[0]?.answer}`,
+);
+console.log(`  stats: ${JSON.stringify(arithmeticStats(trainSet))}`);
+
+section('tokenizer — character level');
+const tokenizer = createCharTokenizer({
+  text: '0123456789+=',
+  specialTokens: ['<pad>', '<bos>', '<eos>'],
+  unknown: 'error',
+});
+const [bos, eos] = ['<bos>', '<eos>'].map((t) => tokenizer.tokenToId(t) as number) as [number, number];
+const encode = (r: ArithmeticRecord) => [bos, ...tokenizer.encode(r.prompt + r.answer), eos];
+console.log(
+  `  vocabulary of ${tokenizer.vocabSize}; "${trainSet[0]?.prompt}${trainSet[0]?.answer}" → ${encode(trainSet[0] as ArithmeticRecord).join(' ')}`,
+);
+await saveTokenizer(tokenizer, join(out, 'tokenizer.json'));
+
+section('transformer-core — train, evaluate, checkpoint');
+const length = encode(trainSet[0] as ArithmeticRecord).length; // every example has the same length
+const promptLength = 1 + (trainSet[0]?.prompt.length ?? 0);
+const config = { vocabSize: tokenizer.vocabSize, contextLength: 16, dModel: 64, nLayers: 2, nHeads: 4 };
+const model = createModel(config, { seed: 1 });
+console.log(
+  `  model: ${Object.values(model.params).reduce((n, p) => n + p.size, 0)} parameters, ${JSON.stringify(config)}`,
+);
+
+// Inputs are tokens 0..L-2 and targets 1..L-1; the loss counts only the answer digits and <eos>.
+const lossMask = tf.tensor2d([Array.from({ length: length - 1 }, (_, t) => (t + 1 >= promptLength ? 1 : 0))]);
+const makeBatch = (step: number) => {
+  const rows = Array.from({ length: sizes.batch }, (_, i) =>
+    encode(trainSet[(step * sizes.batch + i) % trainSet.length] as ArithmeticRecord),
+  );
+  return { ids: rows.map((r) => r.slice(0, -1)), targets: rows.map((r) => r.slice(1)) };
+};
+const started = performance.now();
+const result = await train<ReturnType<typeof makeBatch>>({
+  params: model.params,
+  batches: (step) => makeBatch(step),
+  lossFn: (batch, context) =>
+    tf.tidy(() => {
+      const { logits } = model.forward(batch.ids, { training: context.training, seed: context.seed });
+      const targets = tf.tensor2d(batch.targets, undefined, 'int32');
+      return crossEntropy(logits[0] as tf.Tensor3D, targets, {
+        mask: tf.tile(lossMask, [batch.ids.length, 1]),
+      });
+    }),
+  steps: sizes.steps,
+  learningRate: warmupCosineSchedule({
+    maxLr: 3e-3,
+    warmupSteps: Math.ceil(sizes.steps / 20),
+    decaySteps: sizes.steps,
+  }),
+  tokensPerStep: sizes.batch * (length - 1),
+  checkpoint: { dir: join(out, 'checkpoints'), every: Math.max(1, Math.floor(sizes.steps / 3)), config },
+  callbacks: [
+    progressReporter({ logEvery: Math.max(1, Math.floor(sizes.steps / 10)) }),
+    jsonlMetricsLog({ path: join(out, 'metrics.jsonl') }),
+  ],
+});
+const seconds = (performance.now() - started) / 1000;
+console.log(
+  `  ${result.step} steps in ${seconds.toFixed(1)} s, final training loss ${result.loss.toFixed(4)}`,
+);
+
+const answerLength = testSet[0]?.answer.length ?? 0;
+const predictions = testSet.map((r) => {
+  const ids = generate(model, [bos, ...tokenizer.encode(r.prompt)], {
+    maxNewTokens: answerLength,
+    temperature: 0,
+  });
+  return tokenizer.decode(ids, { skipSpecialTokens: true });
+});
+const score = evaluateArithmetic({ records: testSet, predictions });
+console.log(
+  `  held-out exact match: ${(score.accuracy * 100).toFixed(1)}% of ${testSet.length} (per digit: ${score.digitAccuracy.map((a) => `${(a * 100).toFixed(0)}%`).join(' ')})`,
+);
+console.log(`  e.g. ${testSet[0]?.prompt}${predictions[0]} (expected ${testSet[0]?.answer})`);
+tf.dispose(lossMask);
+model.dispose();
+
+section('outputs');
+console.log(`  ${join(out, 'tokenizer.json')}   Hugging Face tokenizer.json`);
+console.log(`  ${join(out, 'metrics.jsonl')}    one JSON line per training step`);
+console.log(`  ${join(out, 'checkpoints')}      config.json + model.safetensors + optimizer state`);
 console.log('\nTour finished.');

@@ -32,6 +32,14 @@ describe('initBackend', () => {
     expect(tf.matMul([[1, 2]], [[3], [4]]).dataSync()[0]).toBe(11);
   });
 
+  it('leaves no process-wide error handlers behind (the wasm glue installs rethrowing ones)', async () => {
+    const count = () =>
+      process.listenerCount('uncaughtException') + process.listenerCount('unhandledRejection');
+    const before = count();
+    await initBackend({ backend: 'wasm' });
+    expect(count()).toBe(before);
+  });
+
   it('the option wins over the env var', async () => {
     const info = await initBackend({ backend: 'cpu', env: { BNTP_BACKEND: 'wasm' } });
     expect(info.requested).toEqual({ backend: 'cpu', source: 'option' });
