@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { finiteDifferenceMismatches, maxAbsDiff, randn } from '../test/gradcheck.js';
 import { type AttentionContext, attention, causalMask } from './attention.js';
+import { KERNELS } from './kernels/index.js';
 import { ropeTables } from './rope.js';
 
 const identity = (x: tf.Tensor) => x;
@@ -16,6 +17,7 @@ describe.each([
     rope: useRope ? ropeTables(8, 4, 10_000) : undefined,
     offset: 0,
     dropout: identity,
+    kernels: KERNELS.fast,
   };
   const params = { qkv: randn([24, 8], 1, 0.5) as tf.Tensor2D, proj: randn([8, 8], 2, 0.5) as tf.Tensor2D };
   const x = randn([2, 5, 8], 3) as tf.Tensor3D;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { linear } from './kernels/linear.js';
+import type { Kernels } from './kernels/index.js';
 import type { LayerCache } from './kv-cache.js';
 import { applyRope, type RopeTables } from './rope.js';
 
@@ -24,6 +24,8 @@ export interface AttentionContext {
   cache?: LayerCache;
   /** Dropout on the attention weights (identity unless training). */
   dropout: (x: tf.Tensor) => tf.Tensor;
+  /** The model's kernel set (fast or reference). */
+  kernels: Kernels;
 }
 
 /** Multi-head causal self-attention (Vaswani et al. 2017) on `x` of shape `[B, T, dModel]`. */
@@ -35,7 +37,7 @@ export function attention(x: tf.Tensor3D, p: AttentionParams, ctx: AttentionCont
     // One matmul for q, k and v, then a 4-D transpose per part to put heads before time. wasm transposes rank
     // ≤ 4 quickly and rank 5 two orders of magnitude slower, so [B, T, 3, nHeads, headDim] is never formed.
     const toHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nHeads, headDim]), [0, 2, 1, 3]);
-    const [q0, k0, v] = tf.split(linear(x, p.qkv), 3, -1).map(toHeads) as tf.Tensor4D[] as [
+    const [q0, k0, v] = tf.split(ctx.kernels.linear(x, p.qkv), 3, -1).map(toHeads) as tf.Tensor4D[] as [
       tf.Tensor4D,
       tf.Tensor4D,
       tf.Tensor4D,
@@ -55,7 +57,7 @@ export function attention(x: tf.Tensor3D, p: AttentionParams, ctx: AttentionCont
     const weights = ctx.dropout(tf.softmax(tf.add(scores, mask)));
     const y = tf.reshape(tf.matMul(weights, v3), [B, nHeads, T, headDim]);
     const merged: tf.Tensor3D = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, dModel]); // [B, T, nHeads · headDim]
-    return linear(merged, p.proj) as tf.Tensor3D;
+    return ctx.kernels.linear(merged, p.proj) as tf.Tensor3D;
   });
 }
 

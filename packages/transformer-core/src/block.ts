@@ -18,6 +18,6 @@ export interface BlockParams {
 export function block(x: tf.Tensor3D, p: BlockParams, ctx: AttentionContext): tf.Tensor3D {
   return tf.tidy(() => {
     const h = tf.add(x, ctx.dropout(attention(norm(x, p.ln1), p.attn, ctx))) as tf.Tensor3D;
-    return tf.add(h, ctx.dropout(mlp(norm(h, p.ln2), p.mlp))) as tf.Tensor3D;
+    return tf.add(h, ctx.dropout(mlp(norm(h, p.ln2), p.mlp, ctx.kernels))) as tf.Tensor3D;
   });
 }

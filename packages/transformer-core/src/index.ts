@@ -3,6 +3,7 @@ export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelC
 export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
 export { type GenerateOptions, generate } from './generate.js';
 export { embedLookup } from './kernels/embed-lookup.js';
+export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
 export { KVCache } from './kv-cache.js';
 export {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gelu } from './kernels/gelu.js';
-import { linear } from './kernels/linear.js';
+import type { Kernels } from './kernels/index.js';
 
 /** Weights of the position-wise MLP, in PyTorch's `[out, in]` layout. */
 export interface MlpParams {
@@ -11,7 +11,7 @@ export interface MlpParams {
 }
 
 /** The block's feed-forward branch: `proj(gelu(fc(x)))` for `x` of shape `[B, T, dModel]`. */
-export function mlp(x: tf.Tensor3D, p: MlpParams): tf.Tensor3D {
+export function mlp(x: tf.Tensor3D, p: MlpParams, { linear }: Kernels): tf.Tensor3D {
   return tf.tidy(() => {
     const h = gelu(linear(x, p.fc)); // [B, T, hidden]
     return linear(h, p.proj); // [B, T, dModel]

@@ -3,8 +3,7 @@ import { type AttentionContext, causalMask } from './attention.js';
 import { block } from './block.js';
 import { type ModelConfig, type ModelConfigInput, parseModelConfig } from './config.js';
 import { ModelError } from './errors.js';
-import { embedLookup } from './kernels/embed-lookup.js';
-import { linear } from './kernels/linear.js';
+import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import type { KVCache } from './kv-cache.js';
 import { norm } from './norm.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
@@ -19,6 +18,13 @@ export interface CreateModelOptions {
    * @default 0
    */
   seed?: number;
+  /**
+   * `fast`: custom-gradient kernels that train on every backend and keep wasm on its fast matmul path.
+   * `reference`: stock tfjs ops and gradients (no embedding gradient on wasm's gather, so a one-hot matmul
+   * there), for checking the fast path and measuring what it buys. Both compute the same function.
+   * @default 'fast'
+   */
+  kernels?: KernelMode;
 }
 
 /** Options shared by every piece that runs attention or dropout. */
@@ -98,7 +104,7 @@ export type ForwardInput =
  * @throws {ConfigError} when the config is invalid.
  */
 export function createModel(config: ModelConfigInput, options: CreateModelOptions = {}): TransformerModel {
-  return new TransformerModel(parseModelConfig(config), options.seed ?? 0);
+  return new TransformerModel(parseModelConfig(config), options.seed ?? 0, options.kernels ?? 'fast');
 }
 
 /**
@@ -114,10 +120,12 @@ export class TransformerModel {
   private readonly mask: tf.Tensor2D;
   private readonly rope?: RopeTables;
   private readonly dropoutSeeds: () => number;
+  private readonly kernels: Kernels;
 
   /** Use {@link createModel}, which validates the config. */
-  constructor(config: ModelConfig, seed: number) {
+  constructor(config: ModelConfig, seed: number, kernels: KernelMode = 'fast') {
     this.config = config;
+    this.kernels = KERNELS[kernels];
     const { named, tree } = initParams(config, seed);
     this.params = named;
     this.p = tree;
@@ -134,7 +142,7 @@ export class TransformerModel {
     try {
       return tf.tidy(() => {
         const [B, T] = idTensor.shape;
-        const rows = embedLookup(this.p.tokEmb, tf.reshape(idTensor, [B * T])); // [B·T, dModel]
+        const rows = this.kernels.embedLookup(this.p.tokEmb, tf.reshape(idTensor, [B * T])); // [B·T, dModel]
         return tf.reshape(rows, [B, T, this.config.dModel]);
       });
     } finally {
@@ -178,7 +186,7 @@ export class TransformerModel {
    */
   head(i: number, z: tf.Tensor3D, options: RunOptions = {}): tf.Tensor3D {
     const headParams = this.checkHead(i);
-    if (headParams.type === 'linear') return linear(z, headParams.weight);
+    if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
     const cache = options.kvCache;
     const T = z.shape[1];
     const offset = cache ? cache.length - T : 0;
@@ -201,7 +209,7 @@ export class TransformerModel {
 
   /** Logits `[B, T, vocabSize]` of a head output `h`: the shared final norm, then the shared unembedding. */
   unembed(h: tf.Tensor3D): tf.Tensor3D {
-    return tf.tidy(() => linear(this.finalNorm(h), this.p.lmHead ?? this.p.tokEmb));
+    return tf.tidy(() => this.kernels.linear(this.finalNorm(h), this.p.lmHead ?? this.p.tokEmb));
   }
 
   /** `embed → trunk → head(i) → unembed` for each requested head, in one call. */
@@ -274,6 +282,7 @@ export class TransformerModel {
       offset,
       cache: cache?.layer(layerName),
       dropout,
+      kernels: this.kernels,
     };
   }
 
