@@ -1,0 +1,159 @@
+import { initBackend } from '@beyond-ntp/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BenchContext, type BenchReport, median } from '../../../bench/harness.js';
+import { matmulGflops } from '../../../bench/matmul.js';
+import { formatProfile, kernelProfile } from '../../../bench/profile.js';
+import { torchReference } from '../../../bench/torch.js';
+import type { KernelMode } from '../src/kernels/index.js';
+import { createModel } from '../src/model.js';
+import { accumulateGradients } from '../src/train/accumulate.js';
+import { AdamW } from '../src/train/adamw.js';
+import { crossEntropy } from '../src/train/cross-entropy.js';
+
+// One full training step (forward, backward, AdamW update) at the SPEC §5 shapes, on wasm and cpu, with the
+// fast kernels and with stock tfjs ops, next to — all in this run — the backend's plain (NN) matmul rate and
+// the PyTorch reference step on the same shapes. The model matches the reference: learned positions, pre-norm
+// LayerNorm blocks, fused qkv without bias, 4× MLP, untied output, 4 heads (our MLP uses GELU, PyTorch's ReLU).
+
+interface Shape {
+  d: number;
+  layers: number;
+  T: number;
+  B: number;
+}
+const V = 64;
+const HEADS = 4;
+
+// The reference script's FLOP count, so GFLOP/s figures compare like for like.
+function stepFlops({ d, layers, T, B }: Shape, params: number): number {
+  return 6 * (params - V * d - T * d) * B * T + 6 * V * d * B * T + layers * 12 * B * T * T * d;
+}
+
+function trainStep(shape: Shape, kernels: KernelMode) {
+  const { d, layers, T, B } = shape;
+  const model = createModel(
+    { vocabSize: V, contextLength: T, dModel: d, nLayers: layers, nHeads: HEADS, tieEmbeddings: false },
+    { seed: 0, kernels },
+  );
+  const optimizer = new AdamW(model.params, { weightDecay: 0.01 });
+  const ids = tf.randomUniform([B, T], 0, V, 'int32', 1) as tf.Tensor2D;
+  const targets = tf.randomUniform([B, T], 0, V, 'int32', 2) as tf.Tensor2D;
+  const loss = () => crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, targets);
+  // The trainer's own path: gradients by parameter name, then the AdamW update.
+  const step = () => {
+    const { loss: value, grads } = accumulateGradients(model.params, loss, 1);
+    optimizer.applyGradients(grads, 1e-3);
+    tf.dispose(grads);
+    return value;
+  };
+  const params = Object.values(model.params).reduce((n, p) => n + p.size, 0);
+  const dispose = () => {
+    tf.dispose([ids, targets]);
+    optimizer.dispose();
+    model.dispose();
+  };
+  return { step, params, dispose };
+}
+
+async function timeSteps(step: () => tf.Scalar, repeats: number): Promise<number> {
+  const once = () => {
+    const start = performance.now();
+    const value = step();
+    value.dataSync();
+    value.dispose();
+    return performance.now() - start;
+  };
+  once(); // warm-up: kernel setup, wasm memory growth
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) times.push(once());
+  return median(times);
+}
+
+export default async function trainStepBench({ quick, log }: BenchContext): Promise<BenchReport> {
+  const shapes: Shape[] = [
+    { d: 128, layers: 2, T: 32, B: 32 },
+    { d: 256, layers: 4, T: 32, B: 32 },
+    { d: 128, layers: 2, T: 128, B: 8 },
+  ];
+  const rows: BenchReport['rows'] = [];
+  const notes: string[] = [];
+
+  const torch = new Map<string, number>();
+  for (const shape of shapes) {
+    const ref = torchReference({
+      d: shape.d,
+      layers: shape.layers,
+      heads: HEADS,
+      ctx: shape.T,
+      batch: shape.B,
+      vocab: V,
+    });
+    const label = `d=${shape.d} L=${shape.layers} T=${shape.T} B=${shape.B}`;
+    if ('skipped' in ref) {
+      notes.push(`PyTorch reference skipped for ${label}: ${ref.skipped}`);
+      continue;
+    }
+    torch.set(label, ref.ms_per_step);
+    rows.push({
+      backend: `pytorch ${ref.torch} (${ref.threads} threads)`,
+      shape: label,
+      kernels: '—',
+      'ms/step': ref.ms_per_step,
+      'tokens/s': ref.tokens_per_s,
+      'GFLOP/s': ref.gflops,
+      'NN matmul GFLOP/s': null,
+      efficiency: null,
+      'vs PyTorch': 1,
+      'fast speedup': null,
+    });
+    log(`pytorch ${label}: ${ref.ms_per_step} ms/step`);
+  }
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend({ backend });
+    const matmul = await matmulGflops({ m: 1024, k: 256, n: 1024 });
+    log(`${backend} NN matmul: ${matmul.toFixed(2)} GFLOP/s`);
+    for (const shape of shapes) {
+      const label = `d=${shape.d} L=${shape.layers} T=${shape.T} B=${shape.B}`;
+      // The pure-JS backend takes seconds per step: only the small shape, and in quick mode only the fast path.
+      if (backend === 'cpu' && (shape.d > 128 || shape.T > 32)) continue;
+      const modes: KernelMode[] =
+        quick && (backend === 'cpu' || shape.d > 128) ? ['fast'] : ['fast', 'reference'];
+      let fastMs = 0;
+      for (const kernels of modes) {
+        const run = trainStep(shape, kernels);
+        const repeats = backend === 'cpu' || kernels === 'reference' ? (quick ? 1 : 3) : quick ? 3 : 10;
+        const ms = await timeSteps(run.step, repeats);
+        if (kernels === 'fast') {
+          fastMs = ms;
+          if (backend === 'wasm') {
+            const profile = await kernelProfile(() => run.step());
+            notes.push(`wasm kernel profile, ${label}, fast path: ${formatProfile(profile)}`);
+          }
+        }
+        const gflops = stepFlops(shape, run.params) / (ms * 1e6);
+        const torchMs = torch.get(label);
+        rows.push({
+          backend,
+          shape: label,
+          kernels,
+          'ms/step': ms,
+          'tokens/s': Math.round((shape.B * shape.T * 1000) / ms),
+          'GFLOP/s': gflops,
+          'NN matmul GFLOP/s': matmul,
+          efficiency: gflops / matmul,
+          'vs PyTorch': torchMs === undefined ? null : ms / torchMs,
+          'fast speedup': kernels === 'reference' ? ms / fastMs : null,
+        });
+        log(`${backend} ${label} ${kernels}: ${ms.toFixed(0)} ms/step`);
+        run.dispose();
+      }
+    }
+  }
+  notes.push(
+    'efficiency = step GFLOP/s ÷ the same backend’s NN matmul GFLOP/s ([1024,256]·[256,1024]) in this process; ' +
+      'vs PyTorch = ms/step ÷ PyTorch ms/step on the same shape in this run (targets: efficiency ≥ 0.5 and ' +
+      'vs PyTorch ≤ 4 on wasm); fast speedup = reference ms ÷ fast ms.',
+  );
+  return { title: 'Training step: fast kernels vs stock tfjs vs PyTorch', rows, notes };
+}
