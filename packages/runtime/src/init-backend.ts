@@ -109,12 +109,42 @@ function firstLine(error: unknown): string {
 }
 
 async function activate(candidate: BackendCandidate, options: InitBackendOptions): Promise<void> {
-  const loaded = await candidate.load(options.importModule ?? importOptional);
-  if (candidate.backend === 'wasm') configureWasm(loaded, options);
-  const ok = await tf.setBackend(candidate.backend);
-  if (!ok)
-    throw new Error(`tf.setBackend('${candidate.backend}') returned false (backend failed to initialise)`);
-  await tf.ready();
+  const before = processListeners();
+  try {
+    const loaded = await candidate.load(options.importModule ?? importOptional);
+    if (candidate.backend === 'wasm') configureWasm(loaded, options);
+    const ok = await tf.setBackend(candidate.backend);
+    if (!ok) {
+      throw new Error(`tf.setBackend('${candidate.backend}') returned false (backend failed to initialise)`);
+    }
+    await tf.ready();
+  } finally {
+    removeListenersAddedSince(before);
+  }
+}
+
+// The wasm backend's Emscripten glue installs process-wide `uncaughtException`/`unhandledRejection` handlers
+// that rethrow, which makes Node print the whole minified glue file above every uncaught error in the app and
+// turns every unhandled rejection into a crash. Removing exactly the handlers added while a backend started
+// restores Node's own behaviour.
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type Listener = (...args: unknown[]) => void;
+// Typed as a plain emitter: the events are only ever read back and removed, never emitted.
+const emitter = (): NodeJS.EventEmitter => process;
+
+function processListeners(): Map<string, Set<Listener>> {
+  const listeners = new Map<string, Set<Listener>>();
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return listeners;
+  for (const event of PROCESS_EVENTS) listeners.set(event, new Set(emitter().listeners(event) as Listener[]));
+  return listeners;
+}
+
+function removeListenersAddedSince(before: Map<string, Set<Listener>>): void {
+  for (const [event, existing] of before) {
+    for (const listener of emitter().listeners(event) as Listener[]) {
+      if (!existing.has(listener)) emitter().removeListener(event, listener);
+    }
+  }
 }
 
 function configureWasm(module: unknown, options: InitBackendOptions): void {

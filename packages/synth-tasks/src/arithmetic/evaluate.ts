@@ -1,11 +1,11 @@
 import { SynthTasksError } from '../errors.js';
 import { checkSameLength, type ExactMatch, exactMatch } from '../metrics.js';
-import { formatArithmetic } from './generate.js';
 import type { ArithmeticRecord } from './record.js';
 
 /**
- * Computes the answer of a prompt such as `35*07=` from its text alone (widths are read from the operands),
- * so generated records can be checked independently of the generator's state.
+ * Computes the answer of a prompt such as `35*07=` from its text alone (widths are read from the operands).
+ * It shares no code with the generator (BigInt arithmetic, its own width rule), so checking generated records
+ * against it can catch generator mistakes.
  */
 export function solveArithmetic(prompt: string): string {
   const match = /^(\d+)([+*])(\d+)=$/.exec(prompt);
@@ -16,8 +16,10 @@ export function solveArithmetic(prompt: string): string {
     );
   }
   const [, left = '', op, right = ''] = match;
-  return formatArithmetic(op === '*' ? '*' : '+', Number(left), Number(right), left.length, right.length)
-    .answer;
+  const [a, b] = [BigInt(left), BigInt(right)];
+  // Widths: a product of m- and n-digit numbers has at most m+n digits; a sum at most max(m, n)+1.
+  const width = op === '*' ? left.length + right.length : Math.max(left.length, right.length) + 1;
+  return (op === '*' ? a * b : a + b).toString().padStart(width, '0');
 }
 
 /** Options of {@link evaluateArithmetic}. */

@@ -42,7 +42,6 @@ export function sampleDag(rng: Rng, nodeCount: number): Dag {
   return { edges, labels };
 }
 
-/** Children of every node. */
 /**
  * Drops nodes unrelated to the two initial nodes: keeps nodes with a nonzero label and every ancestor of a
  * kept node, then renumbers them in order (so edges still run from lower to higher id). Our inference from
