@@ -63,10 +63,28 @@ describe('a save interrupted by a crash', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
   });
 
-  it('while replacing a checkpoint of the same step keeps the old copy in place', async () => {
+  it('before a new step is renamed into place keeps the previous step', async () => {
     await saveCheckpoint(dir, save(1));
     failAt.rename = 'ckpt-00000002';
     await expect(saveCheckpoint(dir, save(2))).rejects.toThrow(/simulated crash/);
     await expectLatestIs(1);
+  });
+
+  it('while replacing a checkpoint of the same step keeps that step loadable, then restores it', async () => {
+    await saveCheckpoint(dir, save(1));
+    // The old copy has been moved aside; the crash hits the rename of the new copy into its place.
+    failAt.rename = 'ckpt-00000001';
+    await expect(saveCheckpoint(dir, save(1))).rejects.toThrow(/simulated crash/);
+    expect(await readdir(dir)).not.toContain('ckpt-00000001');
+    const loaded = await loadCheckpoint(dir);
+    expect(loaded.step).toBe(1);
+    expect(Array.from(await (loaded.params.w as tf.Tensor).data())).toEqual([1, 1, 1]);
+    tf.dispose(loaded.params);
+    failAt.rename = '';
+    await saveCheckpoint(dir, save(2)); // the next save puts the aside copy back first
+    expect((await readdir(dir)).filter((name) => name.startsWith('ckpt-')).sort()).toEqual([
+      'ckpt-00000001',
+      'ckpt-00000002',
+    ]);
   });
 });

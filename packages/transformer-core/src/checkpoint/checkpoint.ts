@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from './errors.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { fromRawTensors, toRawTensors } from './tensors.js';
@@ -56,6 +56,8 @@ export interface LoadCheckpointOptions {
 
 const LATEST_FILE = 'latest';
 const TEMP_PREFIX = '.tmp-';
+// A complete checkpoint moved aside while a save of the same step replaces it: `.tmp-old-ckpt-<step>-<pid>`.
+const ASIDE_PATTERN = /^\.tmp-old-(ckpt-\d+)-\d+$/;
 const CKPT_PATTERN = /^ckpt-(\d+)$/;
 
 /** Directory name of the checkpoint of `step`, zero-padded so names sort by step. */
@@ -91,7 +93,7 @@ export async function saveCheckpoint(
     throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
   }
   await mkdir(dir, { recursive: true });
-  await removeStaleTemps(dir);
+  await recoverInterruptedSaves(dir);
 
   const name = checkpointDirName(data.step);
   const temp = await mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
@@ -137,7 +139,7 @@ export async function loadCheckpoint(
     const which = options.step === undefined ? 'no checkpoint' : `no checkpoint of step ${options.step}`;
     throw new CheckpointError('CHECKPOINT_NOT_FOUND', dir, `${which} (found steps [${steps.join(', ')}])`);
   }
-  const path = join(dir, checkpointDirName(step));
+  const path = await stepPath(dir, step);
   const config = await readJson(join(path, 'config.json'));
   const trainerState = await readJson(join(path, 'trainer-state.json'));
   if (typeof trainerState !== 'object' || trainerState === null || Array.isArray(trainerState)) {
@@ -151,7 +153,13 @@ export async function loadCheckpoint(
   if (params === undefined) {
     throw new CheckpointError('CHECKPOINT_NOT_FOUND', join(path, 'model.safetensors'), 'file is missing');
   }
-  const optimizerState = await readSafetensors(join(path, 'optimizer.safetensors'));
+  let optimizerState: Record<string, tf.Tensor> | undefined;
+  try {
+    optimizerState = await readSafetensors(join(path, 'optimizer.safetensors'));
+  } catch (error) {
+    tf.dispose(params);
+    throw error;
+  }
   return {
     path,
     step,
@@ -171,11 +179,22 @@ export async function listCheckpoints(dir: string): Promise<number[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return entries
-    .map((entry) => CKPT_PATTERN.exec(entry)?.[1])
+  // A step whose save was interrupted while replacing it survives as the copy moved aside (see saveCheckpoint).
+  const names = entries.map((entry) => ASIDE_PATTERN.exec(entry)?.[1] ?? entry);
+  const steps = names
+    .map((name) => CKPT_PATTERN.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+    .map(Number);
+  return [...new Set(steps)].sort((a, b) => a - b);
+}
+
+/** The directory holding `step`: its own, or the copy moved aside by an interrupted replacement. */
+async function stepPath(dir: string, step: number): Promise<string> {
+  const name = checkpointDirName(step);
+  const entries = await readdir(dir);
+  if (entries.includes(name)) return join(dir, name);
+  const aside = entries.find((entry) => ASIDE_PATTERN.exec(entry)?.[1] === name);
+  return join(dir, aside ?? name);
 }
 
 async function readLatest(dir: string, steps: number[]): Promise<number | undefined> {
@@ -260,9 +279,20 @@ async function moveAsideIfExists(dir: string, name: string): Promise<string | un
   }
 }
 
-async function removeStaleTemps(dir: string): Promise<void> {
-  for (const entry of await readdir(dir)) {
-    if (entry.startsWith(TEMP_PREFIX)) await rm(join(dir, entry), { recursive: true, force: true });
+/**
+ * Cleans up after a save that stopped part-way: a checkpoint moved aside whose replacement never arrived is put
+ * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed.
+ */
+async function recoverInterruptedSaves(dir: string): Promise<void> {
+  const entries = await readdir(dir);
+  for (const entry of entries) {
+    const original = ASIDE_PATTERN.exec(entry)?.[1];
+    if (original !== undefined && !entries.includes(original)) {
+      await rename(join(dir, entry), join(dir, original));
+      entries.push(original);
+    } else if (entry.startsWith(TEMP_PREFIX)) {
+      await rm(join(dir, entry), { recursive: true, force: true });
+    }
   }
 }
 

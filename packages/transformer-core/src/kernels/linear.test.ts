@@ -37,6 +37,13 @@ describe('linear', () => {
     ).toEqual([]);
   });
 
+  it('creates exactly its output tensor when called outside tf.tidy', () => {
+    const before = tf.memory().numTensors;
+    const y = linear(x, w as tf.Tensor2D);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose(y);
+  });
+
   it('leaves no tensors behind', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {

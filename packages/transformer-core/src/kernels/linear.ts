@@ -36,7 +36,9 @@ const linear2d = tf.customGrad((x, w, save) => {
 export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D): tf.Tensor<R> {
   const [out, inFeatures] = w.shape;
   const leading = x.shape.slice(0, -1);
-  const x2d = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D; // [N, in]
-  const y = linear2d(x2d, w); // [N, out]
-  return tf.reshape<tf.Rank>(y, [...leading, out]) as tf.Tensor<R>;
+  return tf.tidy(() => {
+    const x2d = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D; // [N, in]
+    const y = linear2d(x2d, w); // [N, out]
+    return tf.reshape<tf.Rank>(y, [...leading, out]) as tf.Tensor<R>;
+  });
 }

@@ -6,8 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 /** `y = x · wᵀ` as one matmul with `transposeB`; its stock gradient uses transposed matmuls. */
 export function referenceLinear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D): tf.Tensor<R> {
   const [out, inFeatures] = w.shape;
-  const y = tf.matMul(tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D, w, false, true);
-  return tf.reshape<tf.Rank>(y, [...x.shape.slice(0, -1), out]) as tf.Tensor<R>;
+  return tf.tidy(() => {
+    const y = tf.matMul(tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D, w, false, true);
+    return tf.reshape<tf.Rank>(y, [...x.shape.slice(0, -1), out]) as tf.Tensor<R>;
+  });
 }
 
 /**
