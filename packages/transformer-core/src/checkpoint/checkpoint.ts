@@ -1,6 +1,5 @@
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { fromRawTensors, toRawTensors } from './tensors.js';
@@ -92,11 +91,11 @@ export async function saveCheckpoint(
   if (configJson === undefined) {
     throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
   }
-  await mkdir(dir, { recursive: true });
+  await (await nodeFs()).mkdir(dir, { recursive: true });
   await recoverInterruptedSaves(dir);
 
   const name = checkpointDirName(data.step);
-  const temp = await mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
+  const temp = await (await nodeFs()).mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
   // `format: pt` is what Hugging Face loaders expect in the metadata of PyTorch-compatible safetensors files.
   await writeDurably(
     join(temp, 'model.safetensors'),
@@ -115,10 +114,10 @@ export async function saveCheckpoint(
   // A directory of the same step exists only if a run crashed after saving it, or saves this step again. Move it
   // aside rather than deleting it so the step stays loadable until the new copy is in place.
   const aside = await moveAsideIfExists(dir, name);
-  await rename(temp, target);
+  await (await nodeFs()).rename(temp, target);
   await syncDirectory(dir);
   await writeLatest(dir, name);
-  if (aside !== undefined) await rm(aside, { recursive: true, force: true });
+  if (aside !== undefined) await (await nodeFs()).rm(aside, { recursive: true, force: true });
   await prune(dir, keep, name);
   return target;
 }
@@ -174,7 +173,7 @@ export async function loadCheckpoint(
 export async function listCheckpoints(dir: string): Promise<number[]> {
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = await (await nodeFs()).readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -191,7 +190,7 @@ export async function listCheckpoints(dir: string): Promise<number[]> {
 /** The directory holding `step`: its own, or the copy moved aside by an interrupted replacement. */
 async function stepPath(dir: string, step: number): Promise<string> {
   const name = checkpointDirName(step);
-  const entries = await readdir(dir);
+  const entries = await (await nodeFs()).readdir(dir);
   if (entries.includes(name)) return join(dir, name);
   const aside = entries.find((entry) => ASIDE_PATTERN.exec(entry)?.[1] === name);
   return join(dir, aside ?? name);
@@ -200,7 +199,7 @@ async function stepPath(dir: string, step: number): Promise<string> {
 async function readLatest(dir: string, steps: number[]): Promise<number | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, LATEST_FILE), 'utf8');
+    text = await (await nodeFs()).readFile(join(dir, LATEST_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -213,7 +212,7 @@ async function readLatest(dir: string, steps: number[]): Promise<number | undefi
 async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await (await nodeFs()).readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
@@ -230,7 +229,7 @@ async function readJson(file: string): Promise<unknown> {
 async function readSafetensors(file: string): Promise<Record<string, tf.Tensor> | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await (await nodeFs()).readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -239,7 +238,7 @@ async function readSafetensors(file: string): Promise<Record<string, tf.Tensor> 
 }
 
 async function writeDurably(file: string, contents: Uint8Array | string): Promise<void> {
-  const handle = await open(file, 'w');
+  const handle = await (await nodeFs()).open(file, 'w');
   try {
     await handle.writeFile(contents);
     await handle.sync();
@@ -250,9 +249,9 @@ async function writeDurably(file: string, contents: Uint8Array | string): Promis
 
 /** fsync a directory so a rename inside it survives power loss; unsupported on some platforms (Windows). */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: import('node:fs/promises').FileHandle | undefined;
   try {
-    handle = await open(dir, 'r');
+    handle = await (await nodeFs()).open(dir, 'r');
     await handle.sync();
   } catch {
     // Directory fsync is best effort: the renames are still atomic, only their durability is weaker.
@@ -264,14 +263,14 @@ async function syncDirectory(dir: string): Promise<void> {
 async function writeLatest(dir: string, name: string): Promise<void> {
   const temp = join(dir, `${TEMP_PREFIX}${LATEST_FILE}-${process.pid}`);
   await writeDurably(temp, `${name}\n`);
-  await rename(temp, join(dir, LATEST_FILE));
+  await (await nodeFs()).rename(temp, join(dir, LATEST_FILE));
   await syncDirectory(dir);
 }
 
 async function moveAsideIfExists(dir: string, name: string): Promise<string | undefined> {
   const aside = join(dir, `${TEMP_PREFIX}old-${name}-${process.pid}`);
   try {
-    await rename(join(dir, name), aside);
+    await (await nodeFs()).rename(join(dir, name), aside);
     return aside;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -284,14 +283,14 @@ async function moveAsideIfExists(dir: string, name: string): Promise<string | un
  * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed.
  */
 async function recoverInterruptedSaves(dir: string): Promise<void> {
-  const entries = await readdir(dir);
+  const entries = await (await nodeFs()).readdir(dir);
   for (const entry of entries) {
     const original = ASIDE_PATTERN.exec(entry)?.[1];
     if (original !== undefined && !entries.includes(original)) {
-      await rename(join(dir, entry), join(dir, original));
+      await (await nodeFs()).rename(join(dir, entry), join(dir, original));
       entries.push(original);
     } else if (entry.startsWith(TEMP_PREFIX)) {
-      await rm(join(dir, entry), { recursive: true, force: true });
+      await (await nodeFs()).rm(join(dir, entry), { recursive: true, force: true });
     }
   }
 }
@@ -300,6 +299,6 @@ async function prune(dir: string, keep: number, current: string): Promise<void> 
   const steps = await listCheckpoints(dir);
   for (const step of steps.slice(0, Math.max(0, steps.length - keep))) {
     const name = checkpointDirName(step);
-    if (name !== current) await rm(join(dir, name), { recursive: true, force: true });
+    if (name !== current) await (await nodeFs()).rm(join(dir, name), { recursive: true, force: true });
   }
 }

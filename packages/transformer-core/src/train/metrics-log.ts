@@ -1,5 +1,4 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { nodeFs, parentDir } from '../node-fs.js';
 import type { TrainCallbacks } from './callbacks.js';
 import { InvalidTrainingArgumentError } from './errors.js';
 
@@ -22,12 +21,12 @@ export function jsonlMetricsLog(options: JsonlMetricsLogOptions): TrainCallbacks
   }
   return {
     async onStart({ startStep }) {
-      await mkdir(dirname(path), { recursive: true });
+      await (await nodeFs()).mkdir(parentDir(path), { recursive: true });
       const kept = startStep === 0 ? [] : await linesUpTo(path, startStep);
-      await writeFile(path, kept.map((line) => `${line}\n`).join(''));
+      await (await nodeFs()).writeFile(path, kept.map((line) => `${line}\n`).join(''));
     },
     async onStep(metrics) {
-      await appendFile(path, `${JSON.stringify(metrics)}\n`);
+      await (await nodeFs()).appendFile(path, `${JSON.stringify(metrics)}\n`);
     },
   };
 }
@@ -35,7 +34,7 @@ export function jsonlMetricsLog(options: JsonlMetricsLogOptions): TrainCallbacks
 async function linesUpTo(path: string, step: number): Promise<string[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await (await nodeFs()).readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -1,0 +1,14 @@
+// Node's file system, loaded on first use and marked for bundlers to leave alone: only checkpoints and the
+// metrics log touch files, and a browser bundle of this package must build without `node:` modules.
+/** `node:fs/promises`, imported lazily. */
+export const nodeFs = (): Promise<typeof import('node:fs/promises')> =>
+  import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+
+/** Joins path segments with `/`, which Node accepts on every platform (no `node:path` import needed). */
+export const joinPath = (...parts: string[]): string => parts.join('/');
+
+/** The directory part of a path (everything before its last separator; `.` when there is none). */
+export function parentDir(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut > 0 ? path.slice(0, cut) : cut === 0 ? path.slice(0, 1) : '.';
+}
