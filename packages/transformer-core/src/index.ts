@@ -18,4 +18,5 @@ export {
   type TrunkOptions,
   type TrunkOutput,
 } from './model.js';
+export * from './parallel/index.js';
 export * from './train/index.js';

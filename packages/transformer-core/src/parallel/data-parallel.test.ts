@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/gradcheck.js';
+import { TINY } from '../../test/variants.js';
+import { createModel } from '../model.js';
+import { crossEntropy } from '../train/cross-entropy.js';
+import { DataParallel } from './data-parallel.js';
+
+interface Shard {
+  ids: number[][];
+  targets: number[][];
+}
+
+const config = { ...TINY, positional: 'rope' as const };
+const ids = [
+  [1, 5, 2, 9, 3, 3],
+  [4, 4, 10, 7, 1, 8],
+  [0, 2, 6, 6, 9, 1],
+  [7, 3, 3, 10, 2, 5],
+];
+const targets = ids.map((row) => row.map((id) => (id * 3 + 1) % TINY.vocabSize));
+
+describe('DataParallel', () => {
+  const model = createModel(config, { seed: 1 });
+  const loss = ({ ids, targets }: Shard) =>
+    crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, tf.tensor2d(targets, undefined, 'int32'));
+  let parallel: DataParallel;
+
+  beforeAll(async () => {
+    parallel = await DataParallel.start(model.params, {
+      module: new URL('../../test/replica-worker.mjs', import.meta.url),
+      data: { config, backend: tf.getBackend() },
+      execArgv: [],
+    });
+  });
+  afterAll(async () => {
+    await parallel?.close();
+    model.dispose();
+  });
+
+  it('averages the shards to the full batch’s loss and gradients (1e-5), without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const shards = [
+      { ids: ids.slice(0, 2), targets: targets.slice(0, 2) },
+      { ids: ids.slice(2), targets: targets.slice(2) },
+    ];
+    const parallelResult = await parallel.lossAndGradients(loss, shards);
+    const full = tf.variableGrads(() => loss({ ids, targets }), Object.values(model.params));
+    expect(Math.abs(parallelResult.loss - (full.value.dataSync()[0] as number))).toBeLessThan(1e-5);
+    for (const [name, variable] of Object.entries(model.params)) {
+      const diff = maxAbsDiff(
+        parallelResult.grads[name] as tf.Tensor,
+        full.grads[variable.name] as tf.Tensor,
+      );
+      expect(diff, name).toBeLessThan(1e-5);
+    }
+    tf.dispose([full.value, full.grads, parallelResult.grads]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('uses the current weights: after an update the workers follow', async () => {
+    const name = 'ln_f.weight';
+    const variable = model.params[name] as tf.Variable;
+    variable.assign(tf.tidy(() => tf.mul(variable, 1.5)));
+    const shards = [
+      { ids: ids.slice(0, 2), targets: targets.slice(0, 2) },
+      { ids: ids.slice(2), targets: targets.slice(2) },
+    ];
+    const { loss: parallelLoss, grads } = await parallel.lossAndGradients(loss, shards);
+    const fullLoss = tf.tidy(() => loss({ ids, targets }).dataSync()[0] as number);
+    expect(Math.abs(parallelLoss - fullLoss)).toBeLessThan(1e-5);
+    tf.dispose(grads);
+  });
+
+  it('rejects a wrong number of shards, naming what it expects', async () => {
+    await expect(parallel.lossAndGradients(loss, [{ ids, targets }])).rejects.toThrow(
+      'expected 2 shards (this thread + 1 workers), got 1',
+    );
+  });
+});

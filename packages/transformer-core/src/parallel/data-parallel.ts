@@ -1,0 +1,146 @@
+// Data parallelism across worker threads (Node). wasm runs single-threaded in Node, so a 2-core machine idles a
+// core during training; here each extra worker holds a replica of the model, computes the gradient of its own
+// shard of the batch while this thread computes another, and the gradients are averaged. Weights and gradients
+// travel through SharedArrayBuffers, so a step costs one copy of each per replica and no serialisation.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedGradients } from '../train/clip.js';
+import { type FlatLayout, flatLayout, readFlat, writeFlat } from './layout.js';
+import type { ReplicaWorkerData } from './serve-replica.js';
+
+/** Options of {@link DataParallel.start}. */
+export interface DataParallelOptions {
+  /** The worker module: it calls `serveReplica` with a factory building the same model and loss. */
+  module: URL;
+  /**
+   * Worker threads besides this one; each step then has `workers + 1` shards.
+   * @default 1
+   */
+  workers?: number;
+  /** Passed to the worker factory (typically the model config). */
+  data?: unknown;
+  /**
+   * Node flags for the workers, e.g. a TypeScript loader when `module` is a `.ts` file.
+   * @default process.execArgv
+   */
+  execArgv?: string[];
+}
+
+/** Result of {@link DataParallel.lossAndGradients}. */
+export interface ParallelGradients {
+  /** Mean loss over the shards. */
+  loss: number;
+  /** Mean gradient over the shards, by parameter name; the caller disposes them. */
+  grads: NamedGradients;
+}
+
+type WorkerLike = import('node:worker_threads').Worker;
+type Reply = { ready?: boolean; loss?: number; error?: string };
+
+/** The main thread's side of data-parallel training: see {@link DataParallel.start}. */
+export class DataParallel {
+  private constructor(
+    private readonly params: Record<string, tf.Variable>,
+    private readonly layout: FlatLayout,
+    private readonly workers: WorkerLike[],
+    private readonly weights: Float32Array,
+    private readonly grads: Float32Array[],
+  ) {}
+
+  /** Number of shards a step takes: this thread plus the workers. */
+  get shards(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Starts the workers and waits until each has built its replica and checked that its parameter names and shapes
+   * match `params` (this thread's model, whose weights the replicas copy before every step).
+   */
+  static async start(
+    params: Record<string, tf.Variable>,
+    options: DataParallelOptions,
+  ): Promise<DataParallel> {
+    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    const count = options.workers ?? 1;
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`DataParallel: workers must be an integer ≥ 1, got ${count}`);
+    const layout = flatLayout(params);
+    const weightBuffer = new SharedArrayBuffer(layout.size * 4);
+    const gradBuffers = Array.from({ length: count }, () => new SharedArrayBuffer(layout.size * 4));
+    const workers = gradBuffers.map((grads) => {
+      const workerData: ReplicaWorkerData = { layout, weights: weightBuffer, grads, data: options.data };
+      return new Worker(options.module, { workerData, execArgv: options.execArgv ?? process.execArgv });
+    });
+    const parallel = new DataParallel(
+      params,
+      layout,
+      workers,
+      new Float32Array(weightBuffer),
+      gradBuffers.map((b) => new Float32Array(b)),
+    );
+    try {
+      await Promise.all(workers.map((w) => parallel.reply(w)));
+    } catch (error) {
+      await parallel.close();
+      throw error;
+    }
+    return parallel;
+  }
+
+  /**
+   * Mean loss and mean gradient over `shards` (one per thread: `shards[0]` on this thread through `localLoss`, the
+   * others on the workers). With equal-size shards and mean losses this equals the full batch's gradient. The
+   * caller owns the returned gradients.
+   */
+  async lossAndGradients<S>(
+    localLoss: (shard: S) => tf.Scalar,
+    shards: readonly S[],
+  ): Promise<ParallelGradients> {
+    if (shards.length !== this.shards) {
+      throw new Error(
+        `DataParallel: expected ${this.shards} shards (this thread + ${this.workers.length} workers), got ${shards.length}`,
+      );
+    }
+    writeFlat(this.params, this.layout, this.weights);
+    const replies = this.workers.map((worker, i) => {
+      const reply = this.reply(worker);
+      worker.postMessage({ shard: shards[i + 1] });
+      return reply;
+    });
+    const vars = this.layout.names.map((name) => this.params[name] as tf.Variable);
+    const local = new Float32Array(this.layout.size);
+    const localLossValue = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => localLoss(shards[0] as S), vars);
+      const named = Object.fromEntries(
+        this.layout.names.map((name, i) => [
+          name,
+          grads[(vars[i] as tf.Variable).name] ?? tf.zerosLike(vars[i] as tf.Variable),
+        ]),
+      );
+      writeFlat(named, this.layout, local);
+      return value.dataSync()[0] as number;
+    });
+    const losses = [localLossValue, ...(await Promise.all(replies))];
+    for (const grads of this.grads)
+      for (let j = 0; j < local.length; j++) local[j] = (local[j] as number) + (grads[j] as number);
+    const scale = 1 / this.shards;
+    for (let j = 0; j < local.length; j++) local[j] = (local[j] as number) * scale;
+    return { loss: losses.reduce((a, b) => a + b, 0) * scale, grads: readFlat(local, this.layout) };
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private reply(worker: WorkerLike): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      worker.once('error', onError);
+      worker.once('message', (message: Reply) => {
+        worker.off('error', onError);
+        if (message.error !== undefined) reject(new Error(`DataParallel worker: ${message.error}`));
+        else resolve(message.loss ?? 0);
+      });
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Where each named tensor lives in one flat float32 buffer (the order both sides of a transfer agree on). */
+export interface FlatLayout {
+  names: string[];
+  shapes: number[][];
+  offsets: number[];
+  size: number;
+}
+
+/** The layout of `tensors` in their key order. */
+export function flatLayout(tensors: Record<string, tf.Tensor>): FlatLayout {
+  const names = Object.keys(tensors);
+  const shapes = names.map((name) => (tensors[name] as tf.Tensor).shape);
+  const offsets: number[] = [];
+  let size = 0;
+  for (const name of names) {
+    offsets.push(size);
+    size += (tensors[name] as tf.Tensor).size;
+  }
+  return { names, shapes, offsets, size };
+}
+
+/** Copies every tensor's values into `out` at its layout offset. */
+export function writeFlat(tensors: Record<string, tf.Tensor>, layout: FlatLayout, out: Float32Array): void {
+  layout.names.forEach((name, i) => {
+    out.set((tensors[name] as tf.Tensor).dataSync() as Float32Array, layout.offsets[i]);
+  });
+}
+
+/** Tensors viewed from `flat` by layout (new tensors; the caller owns them). */
+export function readFlat(flat: Float32Array, layout: FlatLayout): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  layout.names.forEach((name, i) => {
+    const shape = layout.shapes[i] as number[];
+    const start = layout.offsets[i] as number;
+    out[name] = tf.tensor(flat.slice(start, start + shape.reduce((a, b) => a * b, 1)), shape, 'float32');
+  });
+  return out;
+}
+
+/** Throws unless `tensors` has exactly the layout's names and shapes, naming the first difference. */
+export function checkLayout(tensors: Record<string, tf.Tensor>, layout: FlatLayout, where: string): void {
+  const names = Object.keys(tensors);
+  if (names.join('\n') !== layout.names.join('\n')) {
+    throw new Error(
+      `${where}: parameter names differ from the main replica's (${names.length} vs ${layout.names.length})`,
+    );
+  }
+  layout.names.forEach((name, i) => {
+    const shape = (tensors[name] as tf.Tensor).shape.join('×');
+    const expected = (layout.shapes[i] as number[]).join('×');
+    if (shape !== expected)
+      throw new Error(`${where}: "${name}" has shape ${shape}, the main replica ${expected}`);
+  });
+}

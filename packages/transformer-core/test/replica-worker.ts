@@ -1,0 +1,23 @@
+// Worker module for the data-parallel tests: the same tiny model and loss as the main thread, on its backend.
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../runtime/src/index.js';
+import type { ModelConfigInput } from '../src/config.js';
+import { createModel } from '../src/model.js';
+import { serveReplica } from '../src/parallel/serve-replica.js';
+import { crossEntropy } from '../src/train/cross-entropy.js';
+
+interface Shard {
+  ids: number[][];
+  targets: number[][];
+}
+
+await serveReplica<Shard>(async (data) => {
+  const { config, backend } = data as { config: ModelConfigInput; backend: 'cpu' | 'wasm' };
+  await initBackend({ backend });
+  const model = createModel(config, { seed: 99 }); // weights are copied from the main thread every step
+  return {
+    params: model.params,
+    loss: ({ ids, targets }) =>
+      crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, tf.tensor2d(targets, undefined, 'int32')),
+  };
+});
