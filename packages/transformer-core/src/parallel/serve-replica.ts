@@ -40,9 +40,9 @@ export async function serveReplica<S>(
     try {
       tf.tidy(() => {
         const current = readFlat(weightView, layout);
-        layout.names.forEach((name) =>
-          (replica.params[name] as tf.Variable).assign(current[name] as tf.Tensor),
-        );
+        for (const name of layout.names) {
+          (replica.params[name] as tf.Variable).assign(current[name] as tf.Tensor);
+        }
       });
       const loss = tf.tidy(() => {
         const { value, grads: byVariable } = tf.variableGrads(() => replica.loss(message.shard), vars);
