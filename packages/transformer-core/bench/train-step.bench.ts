@@ -30,6 +30,8 @@ function stepFlops({ d, layers, T, B }: Shape, params: number): number {
   return 6 * (params - V * d - T * d) * B * T + 6 * V * d * B * T + layers * 12 * B * T * T * d;
 }
 
+const shapeLabel = ({ d, layers, T, B }: Shape) => `d=${d} L=${layers} T=${T} B=${B}`;
+
 function trainStep(shape: Shape, kernels: KernelMode) {
   const { d, layers, T, B } = shape;
   const model = createModel(
@@ -134,7 +136,7 @@ export default async function trainStepBench({ quick, log }: BenchContext): Prom
       batch: shape.B,
       vocab: V,
     });
-    const label = `d=${shape.d} L=${shape.layers} T=${shape.T} B=${shape.B}`;
+    const label = shapeLabel(shape);
     if ('skipped' in ref) {
       notes.push(`PyTorch reference skipped for ${label}: ${ref.skipped}`);
       continue;
@@ -159,8 +161,32 @@ export default async function trainStepBench({ quick, log }: BenchContext): Prom
     await initBackend({ backend });
     const matmul = await matmulGflops({ m: 1024, k: 256, n: 1024 });
     log(`${backend} NN matmul: ${matmul.toFixed(2)} GFLOP/s`);
+    // One result row: the step's rate next to this backend's matmul rate and the PyTorch step of the same shape.
+    const measured = (
+      backendLabel: string,
+      kernels: string,
+      shape: Shape,
+      params: number,
+      ms: number,
+      fastSpeedup: number | null,
+    ) => {
+      const gflops = stepFlops(shape, params) / (ms * 1e6);
+      const torchMs = torch.get(shapeLabel(shape));
+      return {
+        backend: backendLabel,
+        shape: shapeLabel(shape),
+        kernels,
+        'ms/step': ms,
+        'tokens/s': Math.round((shape.B * shape.T * 1000) / ms),
+        'GFLOP/s': gflops,
+        'NN matmul GFLOP/s': matmul,
+        efficiency: gflops / matmul,
+        'vs PyTorch': torchMs === undefined ? null : ms / torchMs,
+        'fast speedup': fastSpeedup,
+      };
+    };
     for (const shape of shapes) {
-      const label = `d=${shape.d} L=${shape.layers} T=${shape.T} B=${shape.B}`;
+      const label = shapeLabel(shape);
       // The pure-JS backend takes seconds per step: only the small shape, and in quick mode only the fast path.
       if (backend === 'cpu' && (shape.d > 128 || shape.T > 32)) continue;
       const modes: KernelMode[] =
@@ -177,40 +203,16 @@ export default async function trainStepBench({ quick, log }: BenchContext): Prom
             notes.push(`wasm kernel profile, ${label}, fast path: ${formatProfile(profile)}`);
           }
         }
-        const gflops = stepFlops(shape, run.params) / (ms * 1e6);
-        const torchMs = torch.get(label);
-        rows.push({
-          backend,
-          shape: label,
-          kernels,
-          'ms/step': ms,
-          'tokens/s': Math.round((shape.B * shape.T * 1000) / ms),
-          'GFLOP/s': gflops,
-          'NN matmul GFLOP/s': matmul,
-          efficiency: gflops / matmul,
-          'vs PyTorch': torchMs === undefined ? null : ms / torchMs,
-          'fast speedup': kernels === 'reference' ? ms / fastMs : null,
-        });
+        rows.push(
+          measured(backend, kernels, shape, run.params, ms, kernels === 'reference' ? ms / fastMs : null),
+        );
         log(`${backend} ${label} ${kernels}: ${ms.toFixed(0)} ms/step`);
         run.dispose();
       }
       if (backend === 'wasm') {
         const run = await dataParallelStep(shape);
         const ms = await timeSteps(run.step, quick ? 3 : 10);
-        const gflops = stepFlops(shape, run.params) / (ms * 1e6);
-        const torchMs = torch.get(label);
-        rows.push({
-          backend: 'wasm ×2 threads',
-          shape: label,
-          kernels: 'fast',
-          'ms/step': ms,
-          'tokens/s': Math.round((shape.B * shape.T * 1000) / ms),
-          'GFLOP/s': gflops,
-          'NN matmul GFLOP/s': matmul,
-          efficiency: gflops / matmul,
-          'vs PyTorch': torchMs === undefined ? null : ms / torchMs,
-          'fast speedup': null,
-        });
+        rows.push(measured('wasm ×2 threads', 'fast', shape, run.params, ms, null));
         log(`wasm ×2 threads ${label}: ${ms.toFixed(0)} ms/step (${(fastMs / ms).toFixed(2)}× one thread)`);
         await run.dispose();
       }
