@@ -2,9 +2,9 @@
 // core during training; here each extra worker holds a replica of the model, computes the gradient of its own
 // shard of the batch while this thread computes another, and the gradients are averaged. Weights and gradients
 // travel through SharedArrayBuffers, so a step costs one copy of each per replica and no serialisation.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { NamedGradients } from '../train/clip.js';
-import { type FlatLayout, flatLayout, readFlat, writeFlat } from './layout.js';
+import { type FlatLayout, flatLayout, readFlat, writeFlat, writeLossGradients } from './layout.js';
 import type { ReplicaWorkerData } from './serve-replica.js';
 
 /** Options of {@link DataParallel.start}. */
@@ -106,19 +106,13 @@ export class DataParallel {
       worker.postMessage({ shard: shards[i + 1] });
       return reply;
     });
-    const vars = this.layout.names.map((name) => this.params[name] as tf.Variable);
     const local = new Float32Array(this.layout.size);
-    const localLossValue = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => localLoss(shards[0] as S), vars);
-      const named = Object.fromEntries(
-        this.layout.names.map((name, i) => [
-          name,
-          grads[(vars[i] as tf.Variable).name] ?? tf.zerosLike(vars[i] as tf.Variable),
-        ]),
-      );
-      writeFlat(named, this.layout, local);
-      return value.dataSync()[0] as number;
-    });
+    const localLossValue = writeLossGradients(
+      () => localLoss(shards[0] as S),
+      this.params,
+      this.layout,
+      local,
+    );
     const losses = [localLossValue, ...(await Promise.all(replies))];
     for (const grads of this.grads)
       for (let j = 0; j < local.length; j++) local[j] = (local[j] as number) + (grads[j] as number);

@@ -54,3 +54,27 @@ export function checkLayout(tensors: Record<string, tf.Tensor>, layout: FlatLayo
       throw new Error(`${where}: "${name}" has shape ${shape}, the main replica ${expected}`);
   });
 }
+
+/**
+ * Computes `loss`'s gradient with respect to `params` (in layout order), writes it into `out` (zeros for
+ * parameters the loss does not reach) and returns the loss value. Leaves no tensors behind.
+ */
+export function writeLossGradients(
+  loss: () => tf.Scalar,
+  params: Record<string, tf.Variable>,
+  layout: FlatLayout,
+  out: Float32Array,
+): number {
+  const vars = layout.names.map((name) => params[name] as tf.Variable);
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    const named = Object.fromEntries(
+      layout.names.map((name, i) => {
+        const variable = vars[i] as tf.Variable;
+        return [name, grads[variable.name] ?? tf.zerosLike(variable)];
+      }),
+    );
+    writeFlat(named, layout, out);
+    return value.dataSync()[0] as number;
+  });
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkLayout, type FlatLayout, readFlat, writeFlat } from './layout.js';
+import { checkLayout, type FlatLayout, readFlat, writeLossGradients } from './layout.js';
 
 /** What a worker's factory returns: its copy of the parameters and the loss of one shard. */
 export interface Replica<S = unknown> {
@@ -35,7 +35,6 @@ export async function serveReplica<S>(
   checkLayout(replica.params, layout, 'serveReplica');
   const weightView = new Float32Array(weights);
   const gradView = new Float32Array(grads);
-  const vars = layout.names.map((name) => replica.params[name] as tf.Variable);
   parentPort.on('message', (message: { shard: S }) => {
     try {
       tf.tidy(() => {
@@ -44,17 +43,7 @@ export async function serveReplica<S>(
           (replica.params[name] as tf.Variable).assign(current[name] as tf.Tensor);
         }
       });
-      const loss = tf.tidy(() => {
-        const { value, grads: byVariable } = tf.variableGrads(() => replica.loss(message.shard), vars);
-        const named = Object.fromEntries(
-          layout.names.map((name, i) => [
-            name,
-            byVariable[(vars[i] as tf.Variable).name] ?? tf.zerosLike(vars[i] as tf.Variable),
-          ]),
-        );
-        writeFlat(named, layout, gradView);
-        return value.dataSync()[0] as number;
-      });
+      const loss = writeLossGradients(() => replica.loss(message.shard), replica.params, layout, gradView);
       parentPort.postMessage({ loss });
     } catch (error) {
       parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
