@@ -7,17 +7,21 @@ import { ropeTables } from './rope.js';
 
 const identity = (x: tf.Tensor) => x;
 
+// On cpu and wasm the fast kernels take the fused attention kernel (head width 4), the reference ones stock ops.
 describe.each([
-  ['learned positions', false],
-  ['RoPE', true],
-])('attention (%s)', (_, useRope) => {
+  ['learned positions', false, 'fast'],
+  ['RoPE', true, 'fast'],
+  ['learned positions', false, 'reference'],
+  ['RoPE', true, 'reference'],
+] as const)('attention (%s, %s kernels)', (_, useRope, kernels) => {
   const ctx: AttentionContext = {
     nHeads: 2,
     mask: causalMask(8),
     rope: useRope ? ropeTables(8, 4, 10_000) : undefined,
     offset: 0,
     dropout: identity,
-    kernels: KERNELS.fast,
+    dropoutActive: false,
+    kernels: KERNELS[kernels],
   };
   const params = { qkv: randn([24, 8], 1, 0.5) as tf.Tensor2D, proj: randn([8, 8], 2, 0.5) as tf.Tensor2D };
   const x = randn([2, 5, 8], 3) as tf.Tensor3D;

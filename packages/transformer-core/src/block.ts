@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttentionContext, type AttentionParams, attention } from './attention.js';
 import { type MlpParams, mlp } from './mlp.js';
-import { type NormParams, norm } from './norm.js';
+import type { NormParams } from './norm.js';
 
 /** Weights of one pre-norm transformer block. */
 export interface BlockParams {
@@ -17,7 +17,7 @@ export interface BlockParams {
  */
 export function block(x: tf.Tensor3D, p: BlockParams, ctx: AttentionContext): tf.Tensor3D {
   return tf.tidy(() => {
-    const h = tf.add(x, ctx.dropout(attention(norm(x, p.ln1), p.attn, ctx))) as tf.Tensor3D;
-    return tf.add(h, ctx.dropout(mlp(norm(h, p.ln2), p.mlp, ctx.kernels))) as tf.Tensor3D;
+    const h = tf.add(x, ctx.dropout(attention(ctx.kernels.norm(x, p.ln1), p.attn, ctx))) as tf.Tensor3D;
+    return tf.add(h, ctx.dropout(mlp(ctx.kernels.norm(h, p.ln2), p.mlp, ctx.kernels))) as tf.Tensor3D;
   });
 }

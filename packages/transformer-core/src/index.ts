@@ -5,6 +5,7 @@ export { type GenerateOptions, generate } from './generate.js';
 export { embedLookup } from './kernels/embed-lookup.js';
 export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
+export { loadWasmKernels, wasmKernelsAvailable } from './kernels/wasm-host.js';
 export { KVCache } from './kv-cache.js';
 export {
   type CreateModelOptions,

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gelu } from './kernels/gelu.js';
 import type { Kernels } from './kernels/index.js';
 
 /** Weights of the position-wise MLP, in PyTorch's `[out, in]` layout. */
@@ -11,7 +10,7 @@ export interface MlpParams {
 }
 
 /** The block's feed-forward branch: `proj(gelu(fc(x)))` for `x` of shape `[B, T, dModel]`. */
-export function mlp(x: tf.Tensor3D, p: MlpParams, { linear }: Kernels): tf.Tensor3D {
+export function mlp(x: tf.Tensor3D, p: MlpParams, { linear, gelu }: Kernels): tf.Tensor3D {
   return tf.tidy(() => {
     const h = gelu(linear(x, p.fc)); // [B, T, hidden]
     return linear(h, p.proj); // [B, T, dModel]

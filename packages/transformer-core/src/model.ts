@@ -5,7 +5,6 @@ import { type ModelConfig, type ModelConfigInput, parseModelConfig } from './con
 import { ModelError } from './errors.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import type { KVCache } from './kv-cache.js';
-import { norm } from './norm.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
 import { mixSeed, mulberry32 } from './random.js';
 import { type RopeTables, ropeTables } from './rope.js';
@@ -170,7 +169,11 @@ export class TransformerModel {
       h = dropout(h) as tf.Tensor3D;
       const hiddenStates = [h];
       this.p.blocks.forEach((blockParams, l) => {
-        h = block(h, blockParams, this.attentionContext(offset, options.kvCache, `blocks.${l}`, dropout));
+        h = block(
+          h,
+          blockParams,
+          this.attentionContext(offset, options.kvCache, `blocks.${l}`, dropout, options),
+        );
         hiddenStates.push(h);
       });
       return options.returnHiddenStates ? { output: h, hiddenStates } : { output: h };
@@ -199,12 +202,12 @@ export class TransformerModel {
       );
     }
     const dropout = this.dropout(options, 1 + i);
-    return block(z, headParams.block, this.attentionContext(offset, cache, layerName, dropout));
+    return block(z, headParams.block, this.attentionContext(offset, cache, layerName, dropout, options));
   }
 
   /** The shared final norm `ln_f` applied to a head output `h` (`[B, T, dModel]`). */
   finalNorm(h: tf.Tensor3D): tf.Tensor3D {
-    return norm(h, this.p.lnF);
+    return this.kernels.norm(h, this.p.lnF);
   }
 
   /** Logits `[B, T, vocabSize]` of a head output `h`: the shared final norm, then the shared unembedding. */
@@ -274,6 +277,7 @@ export class TransformerModel {
     cache: KVCache | undefined,
     layerName: string,
     dropout: (x: tf.Tensor) => tf.Tensor,
+    options: RunOptions,
   ): AttentionContext {
     return {
       nHeads: this.config.nHeads,
@@ -282,14 +286,19 @@ export class TransformerModel {
       offset,
       cache: cache?.layer(layerName),
       dropout,
+      dropoutActive: this.dropoutActive(options),
       kernels: this.kernels,
     };
+  }
+
+  private dropoutActive(options: RunOptions): boolean {
+    return options.training === true && this.config.dropout > 0;
   }
 
   // Dropout for one piece of one call: each application draws a fresh mask from (call seed, piece, site).
   private dropout(options: RunOptions, piece: number): (x: tf.Tensor) => tf.Tensor {
     const rate = this.config.dropout;
-    if (!options.training || rate === 0) return (x) => x;
+    if (!this.dropoutActive(options)) return (x) => x;
     const pieceSeed = mixSeed(options.seed ?? this.dropoutSeeds(), piece);
     let site = 0;
     return (x) => tf.dropout(x, rate, undefined, mixSeed(pieceSeed, site++));

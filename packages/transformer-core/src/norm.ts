@@ -8,8 +8,8 @@ export interface NormParams {
   bias?: tf.Tensor1D;
 }
 
-// 1e-5 as in PyTorch's nn.LayerNorm and LLaMA's RMSNorm.
-const EPS = 1e-5;
+/** The norms' ε: 1e-5, as in PyTorch's nn.LayerNorm and LLaMA's RMSNorm. */
+export const NORM_EPS = 1e-5;
 
 /**
  * Normalises over the last axis. With a bias this is LayerNorm, `(x - mean) / sqrt(var + eps) · w + b`;
@@ -19,10 +19,10 @@ export function norm<T extends tf.Tensor>(x: T, p: NormParams): T {
   return tf.tidy(() => {
     if (p.bias === undefined) {
       const meanSquare = tf.mean(tf.square(x), -1, true); // [..., 1]
-      return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, EPS))), p.weight);
+      return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, NORM_EPS))), p.weight);
     }
     const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
-    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, NORM_EPS)));
     return tf.add(tf.mul(normed, p.weight), p.bias);
   }) as T;
 }

@@ -28,17 +28,26 @@ export function ropeTables(contextLength: number, headDim: number, base: number)
 }
 
 /**
- * Rotates queries or keys `x` (`[B, nHeads, T, headDim]`) for positions `offset .. offset + T - 1`:
- * `x · cos + rotateHalf(x) · sin`, where `rotateHalf([x1, x2]) = [-x2, x1]`.
+ * Rotates queries or keys `x` for positions `offset .. offset + T - 1`: `x · cos + rotateHalf(x) · sin`, where
+ * `rotateHalf([x1, x2]) = [-x2, x1]`. `x` is `[B, nHeads, T, headDim]`, or `[B, T, nHeads, headDim]` with
+ * `timeAxis` 1.
  */
-export function applyRope(x: tf.Tensor4D, tables: RopeTables, offset: number): tf.Tensor4D {
+export function applyRope(
+  x: tf.Tensor4D,
+  tables: RopeTables,
+  offset: number,
+  timeAxis: 1 | 2 = 2,
+): tf.Tensor4D {
   return tf.tidy(() => {
-    const [, , T, headDim] = x.shape;
+    const T = x.shape[timeAxis];
+    const headDim = x.shape[3];
     const half = headDim / 2;
-    const cos = tf.slice(tables.cos, [offset, 0], [T, headDim]); // [T, headDim], broadcasts over B, nHeads
-    const sin = tf.slice(tables.sin, [offset, 0], [T, headDim]);
-    const [x1, x2] = tf.split(x, [half, half], -1) as [tf.Tensor4D, tf.Tensor4D]; // [B, nHeads, T, half]
-    const rotated = tf.concat([tf.neg(x2), x1], -1); // [B, nHeads, T, headDim]
+    // [T, headDim] broadcasts over B and nHeads; [T, 1, headDim] puts time before heads.
+    const tableShape = timeAxis === 2 ? [T, headDim] : [T, 1, headDim];
+    const cos = tf.reshape(tf.slice(tables.cos, [offset, 0], [T, headDim]), tableShape);
+    const sin = tf.reshape(tf.slice(tables.sin, [offset, 0], [T, headDim]), tableShape);
+    const [x1, x2] = tf.split(x, [half, half], -1) as [tf.Tensor4D, tf.Tensor4D];
+    const rotated = tf.concat([tf.neg(x2), x1], -1);
     return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
   });
 }

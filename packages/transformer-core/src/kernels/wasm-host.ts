@@ -1,0 +1,249 @@
+// Runs the WebAssembly SIMD kernels of assembly/kernels.ts as tfjs kernels. This file is the one place that
+// knows tfjs backend internals. On the wasm backend the module imports the backend's own heap (the
+// Emscripten module's memory), so kernels read inputs and write outputs in place, allocated by the backend;
+// on the cpu backend, whose tensors are plain typed arrays, inputs are copied into a private memory and the
+// outputs copied out. Other backends (webgl, tfjs-node) keep their data on a device: kernels are not offered.
+import * as tf from '@tensorflow/tfjs-core';
+import { WASM_BASE64 } from './wasm/kernels-wasm.js';
+
+/** The functions of assembly/kernels.ts; pointers are byte offsets into the module's memory. */
+export interface KernelExports {
+  attentionForward(
+    qkv: number,
+    probs: number,
+    y: number,
+    B: number,
+    T: number,
+    H: number,
+    hd: number,
+    scale: number,
+  ): void;
+  attentionBackward(
+    qkv: number,
+    probs: number,
+    dy: number,
+    dqkv: number,
+    scratch: number,
+    B: number,
+    T: number,
+    H: number,
+    hd: number,
+    scale: number,
+  ): void;
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number): void;
+  normForward(
+    x: number,
+    w: number,
+    b: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    cols: number,
+    eps: number,
+    centered: boolean,
+  ): void;
+  normBackward(
+    x: number,
+    w: number,
+    mean: number,
+    rstd: number,
+    dy: number,
+    dx: number,
+    dw: number,
+    db: number,
+    rows: number,
+    cols: number,
+    centered: boolean,
+  ): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+}
+
+// What this file uses of @tensorflow/tfjs-backend-wasm 4.x's BackendWasm.
+interface WasmBackend {
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(ptr: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+// What this file uses of tfjs-core's MathBackendCPU.
+interface CpuBackend {
+  readSync(dataId: object): tf.backend_util.BackendValues;
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+const moduleBytes = () => Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+const hasWebAssembly = () => typeof WebAssembly === 'object';
+
+// Compiled once, synchronously, on first use. null where WebAssembly or its SIMD extension is missing, or where
+// synchronous compilation is refused (browsers' main threads refuse modules over 4 KB; loadWasmKernels() compiles
+// asynchronously instead): the model then keeps stock ops.
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const bytes = moduleBytes();
+    try {
+      compiled = hasWebAssembly() && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Compiles the fused WebAssembly kernels ahead of use and resolves to whether they are available. Optional in
+ * Node and workers, where they compile on first use; on a browser's main thread, which refuses to compile
+ * modules over 4 KB synchronously, await it once before training to get the fused kernels.
+ */
+export async function loadWasmKernels(): Promise<boolean> {
+  if (compiled === undefined || compiled === null) {
+    const bytes = moduleBytes();
+    compiled = hasWebAssembly() && WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : null;
+  }
+  return compiled !== null;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
+
+function instantiate(memory: WebAssembly.Memory): KernelExports | null {
+  let k = instances.get(memory);
+  const module = kernelModule();
+  if (k === undefined && module !== null) {
+    k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    instances.set(memory, k);
+  }
+  return k ?? null;
+}
+
+function isWasmBackend(backend: unknown): backend is WasmBackend {
+  const b = backend as Partial<WasmBackend>;
+  return b.wasm?.asm?.memory instanceof WebAssembly.Memory && typeof b.makeOutput === 'function';
+}
+
+/** Byte offsets of a kernel call's inputs and outputs (in order) and of its scratch space. */
+export interface Pointers {
+  inputs: number[];
+  outputs: number[];
+  scratch: number;
+}
+
+type Run = (k: KernelExports, at: Pointers) => void;
+
+// Runs on the wasm backend's heap: inputs where they are, outputs allocated by the backend.
+function runOnWasmHeap(
+  backend: WasmBackend,
+  k: KernelExports,
+  inputs: tf.TensorInfo[],
+  outputShapes: number[][],
+  scratchFloats: number,
+  run: Run,
+): tf.TensorInfo[] {
+  const pointer = (t: tf.TensorInfo) => {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (data === undefined) throw new Error('wasm kernel: input tensor has no data on this backend');
+    return data.memoryOffset;
+  };
+  const outputs = outputShapes.map((shape) => backend.makeOutput(shape, 'float32'));
+  const scratch = scratchFloats > 0 ? backend.wasm._malloc(4 * scratchFloats) : 0;
+  try {
+    run(k, { inputs: inputs.map(pointer), outputs: outputs.map(pointer), scratch });
+  } finally {
+    if (scratch !== 0) backend.wasm._free(scratch);
+  }
+  return outputs;
+}
+
+const privateMemory = { memory: null as WebAssembly.Memory | null };
+
+// Copies inputs into a private memory, runs, and copies the outputs out as new cpu tensors.
+function runOnPrivateMemory(
+  backend: CpuBackend,
+  inputs: tf.TensorInfo[],
+  outputShapes: number[][],
+  scratchFloats: number,
+  run: Run,
+): tf.TensorInfo[] {
+  privateMemory.memory ??= new WebAssembly.Memory({ initial: 1 });
+  const memory = privateMemory.memory;
+  const k = instantiate(memory) as KernelExports;
+  const sizes = [
+    ...inputs.map((t) => tf.util.sizeFromShape(t.shape)),
+    ...outputShapes.map(tf.util.sizeFromShape),
+  ];
+  const offsets: number[] = []; // in floats, 16-byte aligned
+  let end = 0;
+  for (const size of [...sizes, scratchFloats]) {
+    offsets.push(end / 4);
+    end += Math.ceil(size / 4) * 16;
+  }
+  const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  const heap = new Float32Array(memory.buffer);
+  inputs.forEach((t, i) => {
+    heap.set(backend.readSync(t.dataId) as Float32Array, offsets[i]);
+  });
+  const pointers = offsets.map((o) => 4 * o);
+  run(k, {
+    inputs: pointers.slice(0, inputs.length),
+    outputs: pointers.slice(inputs.length, -1),
+    scratch: pointers[sizes.length] as number,
+  });
+  return outputShapes.map((shape, i) => {
+    const at = offsets[inputs.length + i] as number;
+    // A copy, not a view: the cpu backend keeps the array it is given, and the next kernel reuses this memory.
+    return backend.makeTensorInfo(shape, 'float32', heap.slice(at, at + tf.util.sizeFromShape(shape)));
+  });
+}
+
+/** Whether the WebAssembly kernels run on the active backend (wasm or cpu, with WebAssembly SIMD). */
+export function wasmKernelsAvailable(): boolean {
+  const name = tf.getBackend();
+  if (name === 'cpu') return kernelModule() !== null;
+  return name === 'wasm' && isWasmBackend(tf.backend()) && kernelModule() !== null;
+}
+
+/** A tfjs kernel run by {@link defineWasmKernel}: float32 inputs in, float32 outputs of the given shapes out. */
+export interface WasmKernelSpec<A> {
+  /** The tfjs kernel name, for `tf.engine().runKernel` and profiles. */
+  name: string;
+  outputShapes(inputs: tf.TensorInfo[], attrs: A): number[][];
+  /** Floats of scratch space the call needs. @default 0 */
+  scratchFloats?(inputs: tf.TensorInfo[], attrs: A): number;
+  run(k: KernelExports, at: Pointers, inputs: tf.TensorInfo[], attrs: A): void;
+}
+
+/** Registers `spec` as a kernel of the wasm and cpu backends (once per name). */
+export function defineWasmKernel<A extends object>(spec: WasmKernelSpec<A>): void {
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const list = Object.values(inputs) as tf.TensorInfo[];
+    const a = attrs as unknown as A;
+    const shapes = spec.outputShapes(list, a);
+    const scratch = spec.scratchFloats?.(list, a) ?? 0;
+    const run: Run = (k, at) => spec.run(k, at, list, a);
+    if (isWasmBackend(backend)) {
+      const k = instantiate(backend.wasm.asm.memory);
+      if (k === null) throw new Error(`${spec.name}: WebAssembly SIMD is unavailable`);
+      return runOnWasmHeap(backend, k, list, shapes, scratch, run);
+    }
+    return runOnPrivateMemory(backend as unknown as CpuBackend, list, shapes, scratch, run);
+  };
+  for (const backendName of ['wasm', 'cpu']) {
+    if (tf.getKernel(spec.name, backendName) === undefined) {
+      tf.registerKernel({ kernelName: spec.name, backendName, kernelFunc });
+    }
+  }
+}
+
+/** Runs a kernel registered by {@link defineWasmKernel}. */
+export function runWasmKernel<A extends object>(
+  spec: WasmKernelSpec<A>,
+  inputs: Record<string, tf.Tensor>,
+  attrs: A,
+): tf.Tensor[] {
+  defineWasmKernel(spec);
+  const out = tf.engine().runKernel(spec.name, inputs, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? out : [out];
+}
