@@ -297,16 +297,30 @@ export function normBackward(
 }
 
 // ---- transpose ----------------------------------------------------------------------------------------------
-// dst [cols, rows] = srcᵀ for src [rows, cols], in 32×32 tiles so both sides stay in cache.
+// dst [cols, rows] = srcᵀ for src [rows, cols]: 4×4 blocks by lane shuffles when both sides are multiples of 4,
+// element by element otherwise.
 
 export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
-  for (let r0 = 0; r0 < rows; r0 += 32) {
-    const r1 = min(r0 + 32, rows);
-    for (let c0 = 0; c0 < cols; c0 += 32) {
-      const c1 = min(c0 + 32, cols);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) store<f32>(at(dst, c * rows + r), load<f32>(at(src, r * cols + c)));
-      }
+  if ((rows & 3) != 0 || (cols & 3) != 0) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) store<f32>(at(dst, c * rows + r), load<f32>(at(src, r * cols + c)));
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r += 4) {
+    for (let c = 0; c < cols; c += 4) {
+      const a = v128.load(at(src, r * cols + c));
+      const b = v128.load(at(src, (r + 1) * cols + c));
+      const e = v128.load(at(src, (r + 2) * cols + c));
+      const f = v128.load(at(src, (r + 3) * cols + c));
+      const ab01 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+      const ab23 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+      const ef01 = v128.shuffle<f32>(e, f, 0, 4, 1, 5);
+      const ef23 = v128.shuffle<f32>(e, f, 2, 6, 3, 7);
+      v128.store(at(dst, c * rows + r), v128.shuffle<f32>(ab01, ef01, 0, 1, 4, 5));
+      v128.store(at(dst, (c + 1) * rows + r), v128.shuffle<f32>(ab01, ef01, 2, 3, 6, 7));
+      v128.store(at(dst, (c + 2) * rows + r), v128.shuffle<f32>(ab23, ef23, 0, 1, 4, 5));
+      v128.store(at(dst, (c + 3) * rows + r), v128.shuffle<f32>(ab23, ef23, 2, 3, 6, 7));
     }
   }
 }

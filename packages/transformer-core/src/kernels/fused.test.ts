@@ -8,6 +8,7 @@ import { canFuseAttention, fusedCausalAttention } from './causal-attention.js';
 import { canFuseGelu, fusedGelu } from './fused-gelu.js';
 import { canFuseNorm, fusedNorm } from './fused-norm.js';
 import { gelu } from './gelu.js';
+import { transpose2d } from './transpose.js';
 import { wasmKernelsAvailable } from './wasm-host.js';
 
 // The fused WebAssembly kernels against the stock tfjs formulation of the same function: values, every input's
@@ -143,6 +144,19 @@ describe('fused WebAssembly kernels', () => {
     const loss = (xt: tf.Tensor, wt: tf.Tensor, bt?: tf.Tensor) =>
       tf.sum(tf.mul(fusedNorm(xt, params(wt, bt)), r)) as tf.Scalar;
     expect(finiteDifferenceMismatches(loss, inputs, { samples: 12 })).toEqual([]);
+  });
+
+  it('transpose equals tf.transpose on any matrix shape (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), (rows, cols) => {
+        const x = randn([rows, cols], rows * 41 + cols) as tf.Tensor2D;
+        const [mine, stock] = [transpose2d(x), tf.transpose(x)];
+        const same = tf.util.arraysEqual(mine.shape, [cols, rows]) && maxAbsDiff(mine, stock) === 0;
+        tf.dispose([x, mine, stock]);
+        return same;
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('leave no tensors behind: forward and backward create only their results', () => {
