@@ -301,7 +301,7 @@ export function normBackward(
 // element by element otherwise.
 
 export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
-  if ((rows & 3) != 0 || (cols & 3) != 0) {
+  if ((rows & 3) !== 0 || (cols & 3) !== 0) {
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) store<f32>(at(dst, c * rows + r), load<f32>(at(src, r * cols + c)));
     }
