@@ -19,5 +19,6 @@ export {
   type TrunkOptions,
   type TrunkOutput,
 } from './model.js';
+export type { NormParams } from './norm.js';
 export * from './parallel/index.js';
 export * from './train/index.js';

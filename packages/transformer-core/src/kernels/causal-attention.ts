@@ -54,7 +54,7 @@ export function canFuseAttention(headDim: number): boolean {
 /**
  * Causal multi-head self-attention of packed projections `qkv` (`[B, T, 3·d]`: q | k | v, heads side by side in
  * each) → `[B, T, d]`, positions 0..T−1 attending to themselves and earlier ones: `softmax(q kᵀ/√hd + mask) v` per
- * head. Same function and gradient as the stock ops; check {@link canFuseAttention} first.
+ * head. Same function and gradient as the stock ops; check `canFuseAttention` first.
  */
 export function fusedCausalAttention(qkv: tf.Tensor3D, nHeads: number): tf.Tensor3D {
   const attend = tf.customGrad((x, save) => {
