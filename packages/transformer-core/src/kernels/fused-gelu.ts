@@ -26,15 +26,17 @@ export function canFuseGelu(x: tf.Tensor): boolean {
   return x.size % 4 === 0 && wasmKernelsAvailable();
 }
 
+// One custom gradient for every call: the kernel takes no attributes.
+const geluWithGradient = tf.customGrad((input, save) => {
+  (save as tf.GradSaveFunc)([input as tf.Tensor]);
+  return {
+    value: runWasmKernel(forward, { x: input as tf.Tensor }, {})[0] as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+      runWasmKernel(backward, { x: saved as tf.Tensor, dy }, {}),
+  };
+});
+
 /** The tanh-approximated GELU of `gelu.ts` as one fused kernel each way; check {@link canFuseGelu} first. */
 export function fusedGelu<T extends tf.Tensor>(x: T): T {
-  const f = tf.customGrad((input, save) => {
-    (save as tf.GradSaveFunc)([input as tf.Tensor]);
-    return {
-      value: runWasmKernel(forward, { x: input as tf.Tensor }, {})[0] as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
-        runWasmKernel(backward, { x: saved as tf.Tensor, dy }, {}),
-    };
-  });
-  return f(x) as T;
+  return geluWithGradient(x) as T;
 }

@@ -156,7 +156,7 @@ function runOnWasmHeap(
   return outputs;
 }
 
-const privateMemory = { memory: null as WebAssembly.Memory | null };
+let privateMemory: WebAssembly.Memory | undefined;
 
 // Copies inputs into a private memory, runs, and copies the outputs out as new cpu tensors.
 function runOnPrivateMemory(
@@ -166,8 +166,8 @@ function runOnPrivateMemory(
   scratchFloats: number,
   run: Run,
 ): tf.TensorInfo[] {
-  privateMemory.memory ??= new WebAssembly.Memory({ initial: 1 });
-  const memory = privateMemory.memory;
+  privateMemory ??= new WebAssembly.Memory({ initial: 1 });
+  const memory = privateMemory;
   const k = instantiate(memory) as KernelExports;
   const sizes = [
     ...inputs.map((t) => tf.util.sizeFromShape(t.shape)),
@@ -237,13 +237,19 @@ export function defineWasmKernel<A extends object>(spec: WasmKernelSpec<A>): voi
   }
 }
 
-/** Runs a kernel registered by {@link defineWasmKernel}. */
+// Specs already registered, so a kernel call does not rebuild its kernel function or look it up again.
+const defined = new WeakSet<object>();
+
+/** Runs a kernel registered by {@link defineWasmKernel} (registering it on first use). */
 export function runWasmKernel<A extends object>(
   spec: WasmKernelSpec<A>,
   inputs: Record<string, tf.Tensor>,
   attrs: A,
 ): tf.Tensor[] {
-  defineWasmKernel(spec);
+  if (!defined.has(spec)) {
+    defineWasmKernel(spec);
+    defined.add(spec);
+  }
   const out = tf.engine().runKernel(spec.name, inputs, attrs as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? out : [out];
 }
