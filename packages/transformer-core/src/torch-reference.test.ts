@@ -10,6 +10,7 @@ import {
 } from '../test/torch-fixtures.js';
 import { fromRawTensors } from './checkpoint/tensors.js';
 import { parseModelConfig } from './config.js';
+import type { KernelMode } from './kernels/index.js';
 import { createModel, type TransformerModel } from './model.js';
 import type { StepMetrics } from './train/callbacks.js';
 import { crossEntropy } from './train/cross-entropy.js';
@@ -20,10 +21,15 @@ import { train } from './train/trainer.js';
 // (test/fixtures/torch/make_fixtures.py, float64). The fixtures are committed; nothing here needs PyTorch.
 const LOGITS_TOLERANCE = 1e-5;
 const TRAINING_TOLERANCE = 1e-5;
+// Every case runs on both kernel sets: on cpu and wasm, `fast` takes the fused WebAssembly kernels (GELU, norms,
+// attention: every width here is a multiple of 4) and `reference` the stock tfjs ops of gelu.ts and norm.ts.
+const KERNEL_MODES: KernelMode[] = ['fast', 'reference'];
+const cases = (file: string) =>
+  torchCases(file).flatMap((name) => KERNEL_MODES.map((mode): [string, KernelMode] => [name, mode]));
 
 /** A model of the case's config holding the case's weights from `file`. */
-function loadTorchModel(name: string, file: string): TransformerModel {
-  const model = createModel(torchConfig(name), { seed: 0 });
+function loadTorchModel(name: string, file: string, kernels: KernelMode): TransformerModel {
+  const model = createModel(torchConfig(name), { seed: 0, kernels });
   const weights = fromRawTensors(torchTensors(name, file));
   model.loadWeights(weights);
   tf.dispose(weights);
@@ -46,9 +52,9 @@ it('finds every fixture case, so none can drop out of the suites below unnoticed
 });
 
 describe('logits match the PyTorch reference', () => {
-  it.each(torchCases('expected.safetensors'))('%s', (name) => {
+  it.each(cases('expected.safetensors'))('%s, %s kernels', (name, mode) => {
     const before = tf.memory().numTensors;
-    const model = loadTorchModel(name, 'model.safetensors');
+    const model = loadTorchModel(name, 'model.safetensors', mode);
     const expected = torchTensors(name, 'expected.safetensors');
     const heads = headIndices(name);
     expect(Object.keys(expected).filter((key) => key.startsWith('logits.'))).toHaveLength(heads.length);
@@ -84,11 +90,11 @@ interface TrainFixture {
 describe('training steps match the PyTorch reference', () => {
   // AdamW with nanoGPT's defaults, the warmup-cosine schedule with its default floor, global-norm clipping and
   // gradient accumulation, on a mean over heads of head i's cross-entropy against the token i + 1 ahead.
-  it.each(torchCases('train.json'))('%s', async (name) => {
+  it.each(cases('train.json'))('%s, %s kernels', async (name, mode) => {
     const before = tf.memory().numTensors;
     const { options, steps: reference } = torchJson<TrainFixture>(name, 'train.json');
     const { batch, seq, accumulate } = options;
-    const model = loadTorchModel(name, 'model.safetensors');
+    const model = loadTorchModel(name, 'model.safetensors', mode);
     const heads = headIndices(name);
     const sequences = tensorNamed(torchTensors(name, 'batches.safetensors'), 'batches').data;
     const width = seq + heads.length;
