@@ -14,6 +14,7 @@ import type { KernelMode } from './kernels/index.js';
 import { createModel, type TransformerModel } from './model.js';
 import type { StepMetrics } from './train/callbacks.js';
 import { crossEntropy } from './train/cross-entropy.js';
+import type { LossContext } from './train/evaluate.js';
 import { warmupCosineSchedule } from './train/schedule.js';
 import { train } from './train/trainer.js';
 
@@ -36,6 +37,7 @@ function loadTorchModel(name: string, file: string, kernels: KernelMode): Transf
   return model;
 }
 
+/** Every head of the case's model, in order. */
 function headIndices(name: string): number[] {
   const { count } = parseModelConfig(torchConfig(name)).heads;
   return Array.from({ length: count }, (_, i) => i);
@@ -102,7 +104,7 @@ describe('training steps match the PyTorch reference', () => {
       const start = (step * accumulate + micro) * batch * width;
       return tf.tensor2d(sequences.subarray(start, start + batch * width), [batch, width], 'int32');
     };
-    const lossFn = (tokens: tf.Tensor2D, context: { training: boolean; seed: number }) =>
+    const lossFn = (tokens: tf.Tensor2D, context: LossContext) =>
       tf.tidy(() => {
         const inputs = tf.slice(tokens, [0, 0], [batch, seq]);
         const { logits } = model.forward(inputs, { heads, training: context.training, seed: context.seed });
