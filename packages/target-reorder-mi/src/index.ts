@@ -43,3 +43,31 @@ export {
   type TargetData,
   type TargetSample,
 } from './targets/target-data.js';
+export {
+  DigitPermutation,
+  type DigitPermutationJSON,
+  type DigitPermutationOptions,
+} from './transforms/digit-permutation.js';
+export { type Transform, transformFromJSON } from './transforms/from-json.js';
+export { LabelOrder, type LabelOrderJSON, type LabelOrderOptions } from './transforms/label-order.js';
+export type { OrderInput } from './transforms/order-input.js';
+export {
+  SentenceStart,
+  type SentenceStartJSON,
+  type SentenceStartOptions,
+} from './transforms/sentence-start.js';
+export { DEFAULT_BOUNDARIES } from './transforms/sentences.js';
+export {
+  type MiTokenScoresOptions,
+  miTokenScores,
+  type TfidfScoresOptions,
+  type TokenScores,
+  tfidfScores,
+} from './transforms/token-scores.js';
+export {
+  type ReversibleTransform,
+  TRANSFORM_FORMAT,
+  TRANSFORM_VERSION,
+  type TransformJsonHeader,
+  type TransformKind,
+} from './transforms/transform-json.js';

@@ -1,4 +1,4 @@
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, type TargetReorderError } from '../errors.js';
 import type { EstimatorChoice } from '../estimators/estimator.js';
 import { type DiscreteVariable, jointOf } from '../estimators/variable.js';
 import { estimateOver, type TargetDataInput, toTargetData } from './mi-table.js';
@@ -11,6 +11,15 @@ import {
 
 /** The ordering strategies of {@link chooseOrder}. */
 export type OrderStrategy = 'plain' | 'reverse' | 'max-mi-greedy' | 'max-mi-chain' | 'custom';
+
+/** Every {@link OrderStrategy}, for validation. */
+export const ORDER_STRATEGIES: readonly OrderStrategy[] = [
+  'plain',
+  'reverse',
+  'max-mi-greedy',
+  'max-mi-chain',
+  'custom',
+];
 
 /** Options of {@link chooseOrder} for the fixed orders: natural (`plain`) or last-to-first (`reverse`). */
 export interface FixedOrderOptions {
@@ -90,22 +99,29 @@ function best(scores: readonly number[]): number {
   return arg;
 }
 
-/** Checks that `positions` is a permutation of 0 … L−1 and copies it. */
-export function checkPermutation(positions: unknown, field: string, length?: number): number[] {
+/**
+ * Checks that `positions` is a permutation of 0 … L−1 (of `length` when given) and copies it. `fail` builds
+ * the error, so the same check serves options (`INVALID_OPTION`) and stored JSON (`INVALID_JSON`).
+ */
+export function checkPermutation(
+  positions: unknown,
+  field: string,
+  length?: number,
+  fail: (field: string, message: string) => TargetReorderError = invalidOption,
+): number[] {
   if (!Array.isArray(positions) || positions.length === 0) {
-    throw invalidOption(field, `must be a non-empty array of positions (got ${shown(positions)})`);
+    throw fail(field, `must be a non-empty array of positions (got ${shown(positions)})`);
   }
   const n = positions.length;
   if (length !== undefined && n !== length) {
-    throw invalidOption(field, `has ${n} positions but the target has ${length}`);
+    throw fail(field, `has ${n} positions but the target has ${length}`);
   }
   const seen = new Uint8Array(n);
   for (const [k, p] of positions.entries()) {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= n) {
-      throw invalidOption(`${field}[${k}]`, `must be an integer position in 0..${n - 1} (got ${shown(p)})`);
+      throw fail(`${field}[${k}]`, `must be an integer position in 0..${n - 1} (got ${shown(p)})`);
     }
-    if (seen[p])
-      throw invalidOption(`${field}[${k}]`, `repeats position ${p}; each position must appear once`);
+    if (seen[p]) throw fail(`${field}[${k}]`, `repeats position ${p}; each position must appear once`);
     seen[p] = 1;
   }
   return [...positions] as number[];
@@ -129,7 +145,7 @@ function fixedOrder(options: FixedOrderOptions): TargetOrder {
 
 function miOrder(options: MiOrderOptions): TargetOrder {
   const data = toTargetData(options.data);
-  const source = checkSourceDefinition(options.source ?? 'whole', data.source.length);
+  const source = checkSourceDefinition(options.source ?? 'whole', 'source', data.source.length);
   const estimate = estimateOver(data, options.estimator);
   const remaining = data.target.map((_, i) => i);
   const positions: number[] = [];

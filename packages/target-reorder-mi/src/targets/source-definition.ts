@@ -1,4 +1,4 @@
-import { invalidOption, shown } from '../errors.js';
+import { invalidOption, shown, type TargetReorderError } from '../errors.js';
 import type { InformationEstimate } from '../estimators/information.js';
 import type { DiscreteVariable } from '../estimators/variable.js';
 import type { TargetData } from './target-data.js';
@@ -15,22 +15,24 @@ import type { TargetData } from './target-data.js';
  */
 export type SourceDefinition = 'whole' | 'sum' | 'max' | { readonly token: number };
 
-/** Checks a source definition against the data's source length; `field` names it in errors. */
+/**
+ * Checks a source definition against the data's source length (any position when `sourceLength` is not
+ * known, as for a stored order); `field` names it in errors, which `fail` builds.
+ */
 export function checkSourceDefinition(
   source: unknown,
-  sourceLength: number,
-  field = 'source',
+  field: string,
+  sourceLength = Number.POSITIVE_INFINITY,
+  fail: (field: string, message: string) => TargetReorderError = invalidOption,
 ): SourceDefinition {
   if (source === 'whole' || source === 'sum' || source === 'max') return source;
   if (typeof source === 'object' && source !== null && 'token' in source) {
     const j = (source as { token: unknown }).token;
     if (typeof j === 'number' && Number.isInteger(j) && j >= 0 && j < sourceLength) return { token: j };
-    throw invalidOption(
-      `${field}.token`,
-      `must be a source position in 0..${sourceLength - 1} (got ${shown(j)})`,
-    );
+    const range = Number.isFinite(sourceLength) ? `in 0..${sourceLength - 1}` : '(an integer >= 0)';
+    throw fail(`${field}.token`, `must be a source position ${range} (got ${shown(j)})`);
   }
-  throw invalidOption(field, `must be 'whole', 'sum', 'max' or { token: j } (got ${shown(source)})`);
+  throw fail(field, `must be 'whole', 'sum', 'max' or { token: j } (got ${shown(source)})`);
 }
 
 /** I(s_j; tᵢ | given) for every source position j. */
