@@ -13,7 +13,14 @@ import type { TargetData } from './target-data.js';
  *
  * None of these is known to be the paper's definition; they give different orders (see the README).
  */
-export type SourceDefinition = 'whole' | 'sum' | 'max' | { readonly token: number };
+export type SourceDefinition =
+  | 'whole'
+  | 'sum'
+  | 'max'
+  | {
+      /** The source position j. */
+      readonly token: number;
+    };
 
 /**
  * Checks a source definition against the data's source length (any position when `sourceLength` is not
