@@ -211,7 +211,7 @@ export function chooseOrder(options: ChooseOrderOptions): TargetOrder {
     default:
       throw invalidOption(
         'strategy',
-        `must be 'plain', 'reverse', 'max-mi-greedy', 'max-mi-chain' or 'custom' (got ${shown((options as { strategy: unknown }).strategy)})`,
+        `must be one of ${ORDER_STRATEGIES.join(', ')} (got ${shown((options as { strategy: unknown }).strategy)})`,
       );
   }
 }
