@@ -20,7 +20,7 @@ function directTableFits(span: number, samples: number): boolean {
 export class DiscreteVariable {
   /** The code of each sample, in `0 … cardinality-1`. */
   readonly codes: Int32Array;
-  /** Number of distinct symbols (every code below it occurs at least once, unless built from a table). */
+  /** Number of distinct symbols; every code below it occurs in at least one sample. */
   readonly cardinality: number;
 
   /** @internal Use {@link DiscreteVariable.from} or {@link DiscreteVariable.joint}; codes must lie below `cardinality`. */
@@ -53,8 +53,10 @@ export class DiscreteVariable {
 /** Encodes `input` unless it already is a {@link DiscreteVariable}; `field` names it in errors. */
 export function toVariable(input: VariableInput, field: string): DiscreteVariable {
   if (input instanceof DiscreteVariable) return input;
-  if (typeof input === 'string') return encodeValues(Array.from(input), field);
-  if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
+  if (
+    typeof input !== 'string' &&
+    (input === null || typeof input !== 'object' || typeof input.length !== 'number')
+  ) {
     throw invalidOption(
       field,
       'must be an array of symbols (strings, numbers or booleans) or a DiscreteVariable',
