@@ -54,7 +54,7 @@ function stringKeyJointEntropy(columns: readonly Uint8Array[]): number {
 
 export default async function estimatorsBench({ quick, log }: BenchContext): Promise<BenchReport> {
   const n = quick ? 100_000 : 1_000_000;
-  const repeats = quick ? 3 : 5;
+  const repeats = quick ? 5 : 7;
   const { a, b } = digitsOf(n, 2025);
   const target = [0, 1, 2, 3].map((place) => productDigit(a, b, place));
   const pad = (x: number, width: number) => String(x).padStart(width, '0');
@@ -66,7 +66,9 @@ export default async function estimatorsBench({ quick, log }: BenchContext): Pro
 
   const rows: BenchReport['rows'] = [];
   const measure = (operation: string, run: () => number) => {
-    let value = run(); // warm-up pass, also the reported value
+    // Two warm-up passes so the optimising compiler has settled; the last value is reported.
+    run();
+    let value = run();
     const seconds = median(
       Array.from({ length: repeats }, () => {
         const start = performance.now();

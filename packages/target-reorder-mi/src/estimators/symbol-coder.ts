@@ -20,14 +20,12 @@ export class SymbolCoder {
     return this.#size;
   }
 
-  /** Code of a value; `field` names it in the error when it is not a string, number or boolean. */
-  value(value: unknown, field: string): number {
+  /** Code of a value, or −1 when it is not a string, number or boolean (the caller names the field). */
+  value(value: unknown): number {
     const code = this.#byValue.get(value as DiscreteValue);
     if (code !== undefined) return code;
     const type = typeof value;
-    if (type !== 'string' && type !== 'number' && type !== 'boolean') {
-      throw invalidOption(field, `must be a string, number or boolean symbol (got ${shown(value)})`);
-    }
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return -1;
     this.#byValue.set(value as DiscreteValue, this.#size);
     return this.#size++;
   }
@@ -37,14 +35,14 @@ export class SymbolCoder {
     if (cp < 128) {
       let code = this.#ascii[cp] as number;
       if (code < 0) {
-        code = this.value(String.fromCharCode(cp), '');
+        code = this.value(String.fromCharCode(cp));
         this.#ascii[cp] = code;
       }
       return code;
     }
     let code = this.#byCodePoint.get(cp);
     if (code === undefined) {
-      code = this.value(String.fromCodePoint(cp), '');
+      code = this.value(String.fromCodePoint(cp));
       this.#byCodePoint.set(cp, code);
     }
     return code;
@@ -55,4 +53,9 @@ export class SymbolCoder {
     if (this.#absent < 0) this.#absent = this.#size++;
     return this.#absent;
   }
+}
+
+/** The error for a sample value that is not a symbol. */
+export function notASymbol(field: string, value: unknown) {
+  return invalidOption(field, `must be a string, number or boolean symbol (got ${shown(value)})`);
 }

@@ -1,5 +1,5 @@
 import { invalidOption } from '../errors.js';
-import { type DiscreteValue, SymbolCoder } from './symbol-coder.js';
+import { type DiscreteValue, notASymbol, SymbolCoder } from './symbol-coder.js';
 
 /** What the estimators accept as a variable: an encoded one, or one symbol per sample. */
 export type VariableInput = DiscreteVariable | ArrayLike<DiscreteValue>;
@@ -106,7 +106,11 @@ function encodeValues(values: ArrayLike<DiscreteValue>, field: string): Discrete
     }
   }
   const coder = new SymbolCoder();
-  for (let k = 0; k < n; k++) codes[k] = coder.value(values[k], `${field}[${k}]`);
+  for (let k = 0; k < n; k++) {
+    const code = coder.value(values[k]);
+    if (code < 0) throw notASymbol(`${field}[${k}]`, values[k]);
+    codes[k] = code;
+  }
   return new DiscreteVariable(codes, coder.size);
 }
 

@@ -1,6 +1,6 @@
 import { invalidOption, shown } from '../errors.js';
 import type { DiscreteValue } from '../estimators/symbol-coder.js';
-import { SymbolCoder } from '../estimators/symbol-coder.js';
+import { notASymbol, SymbolCoder } from '../estimators/symbol-coder.js';
 import { DiscreteVariable, jointOf } from '../estimators/variable.js';
 import { prepareWeights, type SampleWeights } from '../estimators/weights.js';
 
@@ -47,35 +47,58 @@ export interface TargetData {
   readonly weights: SampleWeights | null;
 }
 
-/** Calls `visit(position, code)` for each token of `sequence`, coding with the position's coder. */
-function encodeSequence(
-  sequence: unknown,
-  coders: SymbolCoder[],
-  field: string,
-  visit: (position: number, code: number) => void,
-): number {
-  const coder = (j: number) => {
-    let c = coders[j];
-    if (c === undefined) {
-      c = new SymbolCoder();
-      coders[j] = c;
+/**
+ * Codes one sequence per sample into per-position columns (created on first use), with one
+ * {@link SymbolCoder} per position. Plain loops without callbacks keep the per-token path monomorphic.
+ */
+class PositionColumns {
+  readonly coders: SymbolCoder[] = [];
+  readonly columns: Int32Array[] = [];
+
+  constructor(readonly samples: number) {}
+
+  /**
+   * Codes sample `k`'s sequence (at most `limit` positions) and returns its length. `part` names it in
+   * errors as `samples[k].part`; the name is only built when there is an error.
+   */
+  encode(k: number, sequence: unknown, part: 'source' | 'target', limit: number): number {
+    if (typeof sequence === 'string') {
+      let j = 0;
+      for (let i = 0; i < sequence.length; j++) {
+        const cp = sequence.codePointAt(i) as number;
+        if (j < limit) this.#column(j)[k] = (this.coders[j] as SymbolCoder).codePoint(cp);
+        i += cp > 0xffff ? 2 : 1;
+      }
+      return j;
     }
-    return c;
-  };
-  if (typeof sequence === 'string') {
-    let j = 0;
-    for (let i = 0; i < sequence.length; j++) {
-      const cp = sequence.codePointAt(i) as number;
-      visit(j, coder(j).codePoint(cp));
-      i += cp > 0xffff ? 2 : 1;
+    if (!Array.isArray(sequence)) {
+      throw invalidOption(
+        `samples[${k}].${part}`,
+        `must be a string or an array of symbols (got ${shown(sequence)})`,
+      );
     }
-    return j;
+    const n = Math.min(sequence.length, limit);
+    for (let j = 0; j < n; j++) {
+      const code = (this.coders[j] ?? this.#create(j)).value(sequence[j]);
+      if (code < 0) throw notASymbol(`samples[${k}].${part}[${j}]`, sequence[j]);
+      (this.columns[j] as Int32Array)[k] = code;
+    }
+    return sequence.length;
   }
-  if (!Array.isArray(sequence)) {
-    throw invalidOption(field, `must be a string or an array of symbols (got ${shown(sequence)})`);
+
+  /** Column `j`, created with its coder on first use. */
+  #column(j: number): Int32Array {
+    if (this.columns[j] === undefined) this.#create(j);
+    return this.columns[j] as Int32Array;
   }
-  for (let j = 0; j < sequence.length; j++) visit(j, coder(j).value(sequence[j], `${field}[${j}]`));
-  return sequence.length;
+
+  /** Creates column `j` and its coder and returns the coder. */
+  #create(j: number): SymbolCoder {
+    this.columns[j] = new Int32Array(this.samples);
+    const coder = new SymbolCoder();
+    this.coders[j] = coder;
+    return coder;
+  }
 }
 
 /**
@@ -88,33 +111,19 @@ export function encodeTargets(options: EncodeTargetsOptions): TargetData {
     throw invalidOption('samples', 'must be a non-empty array of { source, target } samples');
   }
   const n = samples.length;
-  const sourceCoders: SymbolCoder[] = [];
-  const targetCoders: SymbolCoder[] = [];
-  const sourceCodes: Int32Array[] = [];
+  const sources = new PositionColumns(n);
+  const targets = new PositionColumns(n);
   const sourceLengths = new Int32Array(n);
-  const targetCodes: Int32Array[] = [];
-  let targetLength = -1;
-  const column = (columns: Int32Array[], j: number) => {
-    let c = columns[j];
-    if (c === undefined) {
-      c = new Int32Array(n);
-      columns[j] = c;
-    }
-    return c;
-  };
+  let targetLength = Number.POSITIVE_INFINITY;
   for (let k = 0; k < n; k++) {
     const sample = samples[k];
     if (sample === null || typeof sample !== 'object') {
       throw invalidOption(`samples[${k}]`, `must be an object { source, target } (got ${shown(sample)})`);
     }
-    sourceLengths[k] = encodeSequence(sample.source, sourceCoders, `samples[${k}].source`, (j, code) => {
-      column(sourceCodes, j)[k] = code;
-    });
-    const length = encodeSequence(sample.target, targetCoders, `samples[${k}].target`, (i, code) => {
-      if (targetLength < 0 || i < targetLength) column(targetCodes, i)[k] = code;
-    });
-    if (targetLength < 0) {
-      if (length === 0) throw invalidOption(`samples[${k}].target`, 'must hold at least one token');
+    sourceLengths[k] = sources.encode(k, sample.source, 'source', Number.POSITIVE_INFINITY);
+    const length = targets.encode(k, sample.target, 'target', targetLength);
+    if (k === 0) {
+      if (length === 0) throw invalidOption('samples[0].target', 'must hold at least one token');
       targetLength = length;
     } else if (length !== targetLength) {
       throw invalidOption(
@@ -124,13 +133,13 @@ export function encodeTargets(options: EncodeTargetsOptions): TargetData {
     }
   }
   // Positions past the end of a shorter source hold the "absent" symbol of that position.
-  const source = sourceCodes.map((codes, j) => {
-    const coder = sourceCoders[j] as SymbolCoder;
+  const source = sources.columns.map((codes, j) => {
+    const coder = sources.coders[j] as SymbolCoder;
     for (let k = 0; k < n; k++) if ((sourceLengths[k] as number) <= j) codes[k] = coder.absent();
     return new DiscreteVariable(codes, coder.size);
   });
-  const target = targetCodes.map(
-    (codes, i) => new DiscreteVariable(codes, (targetCoders[i] as SymbolCoder).size),
+  const target = targets.columns.map(
+    (codes, i) => new DiscreteVariable(codes, (targets.coders[i] as SymbolCoder).size),
   );
   return {
     count: n,
