@@ -159,6 +159,8 @@ export class ExperimentProgress {
 
   /** Stops the live bar, leaving it on screen. */
   close(): void {
+    // cli-progress prints logged lines only when it redraws, and stop() drops the ones not yet printed.
+    this.multibar?.update();
     this.multibar?.stop();
     this.multibar = undefined;
     this.bar = undefined;
