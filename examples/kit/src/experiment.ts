@@ -103,20 +103,27 @@ export interface RunContext<C extends Json = Json> {
   log(message: string): void;
 }
 
-/** One finished run as stored in `runs/<id>/result.json` and `results.json`. */
-export interface RunResult<C extends Json = Json> {
+/**
+ * What identifies a run: a condition with a seed in a mode. A run stored in the output directory is skipped or
+ * resumed only when all of these match the plan.
+ */
+export interface RunIdentity<C extends Json = Json> {
   /** `<condition>-seed<seed>`. */
   id: string;
   /** The condition's name. */
   condition: string;
   /** The run's seed. */
   seed: number;
-  /** The mode it ran in. */
+  /** The mode. */
   mode: Mode;
   /** The condition's config. */
   config: C;
   /** Progress units of the run. */
   units: number;
+}
+
+/** One finished run as stored in `runs/<id>/result.json` and `results.json`. */
+export interface RunResult<C extends Json = Json> extends RunIdentity<C> {
   /** Final metrics, as returned by the run function. */
   metrics: Record<string, number>;
   /** Learning curves recorded with `ctx.record`, by name, sorted by step. */

@@ -12,6 +12,7 @@ export {
   type Mode,
   type PlanArgs,
   type RunContext,
+  type RunIdentity,
   type RunOutput,
   type RunResult,
   type SummarizeArgs,

@@ -34,9 +34,12 @@ function notJson(field: string, problem: string): KitError {
   return new KitError('INVALID_EXPERIMENT', field, `${problem}; configs and metrics must be plain JSON`);
 }
 
-/** JSON text with object keys sorted at every level, so equal values give equal text whatever the key order. */
-export function canonicalJson(value: Json): string {
-  return JSON.stringify(value, (_key, item: Json) =>
+/**
+ * JSON text with object keys sorted at every level, so equal values give equal text whatever the key order.
+ * Meant for values already checked with {@link assertJson} (or read from JSON).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
     item !== null && typeof item === 'object' && !Array.isArray(item)
       ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : item,

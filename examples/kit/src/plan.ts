@@ -1,34 +1,12 @@
 import { KitError } from './errors.js';
-import { type Condition, type Experiment, type Mode, SAFE_NAME } from './experiment.js';
+import { type Condition, type Experiment, type Mode, type RunIdentity, SAFE_NAME } from './experiment.js';
 import { assertJson, type Json } from './json.js';
 
 /** One run of the plan: a condition with a seed. */
-export interface PlannedRun<C extends Json = Json> {
-  /** `<condition>-seed<seed>`. */
-  id: string;
-  /** The condition's name. */
-  condition: string;
-  /** The seed. */
-  seed: number;
-  /** The mode planned. */
-  mode: Mode;
-  /** The condition's config. */
-  config: C;
-  /** Progress units of the run. */
-  units: number;
+export interface PlannedRun<C extends Json = Json> extends RunIdentity<C> {
   /** Relative cost of one unit. */
   weight: number;
 }
-
-/** What identifies a run on disk: a stored run is skipped or resumed only when all of these match. */
-export type RunIdentity<C extends Json = Json> = {
-  id: string;
-  condition: string;
-  seed: number;
-  mode: Mode;
-  config: C;
-  units: number;
-};
 
 /** The {@link RunIdentity} part of a planned run or a stored result. */
 export function runIdentity<C extends Json>(run: RunIdentity<C>): RunIdentity<C> {

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KitError } from './errors.js';
 import type { CurvePoint, RunResult } from './experiment.js';
-import { canonicalJson, type Json } from './json.js';
+import { canonicalJson } from './json.js';
 import { type PlannedRun, runIdentity } from './plan.js';
 
 /**
@@ -67,7 +67,7 @@ export async function findStoredRun(layout: OutputLayout, run: PlannedRun): Prom
 
 function checkIdentity(file: string, stored: unknown, run: PlannedRun): void {
   const planned = canonicalJson(runIdentity(run));
-  const found = canonicalJson(stored as Json);
+  const found = canonicalJson(stored);
   if (found === planned) return;
   throw new KitError(
     'STALE_RUN',
