@@ -112,6 +112,7 @@ it('help text lists the kit’s flags, the seeds per mode and the app’s option
       name: 'demo',
       title: 'B beats A',
       seeds: { smoke: 1, quick: 3, full: 5 },
+      budgets: { full: 'about an hour on 2 cores' },
       options: { text: { type: 'string', description: 'the text to train on', default: 'a.txt' } },
     },
     command: 'tsx examples/demo/src/main.ts',
@@ -132,7 +133,8 @@ it('help text lists the kit’s flags, the seeds per mode and the app’s option
   ]) {
     expect(text).toMatch(new RegExp(`^  ${flag.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')} `, 'm'));
   }
-  expect(text).toContain('(run by CI); 1 seed\n');
-  expect(text).toContain('2 cores; 5 seeds\n');
+  expect(text).toMatch(/^ {2}--smoke +a few seconds, checks the plumbing \(run by CI\); 1 seed$/m);
+  expect(text).toMatch(/^ {2}--quick +at most ~5 minutes on 2 cores, the cheapest robust signal; 3 seeds$/m);
+  expect(text).toMatch(/^ {2}--full +about an hour on 2 cores, the default; 5 seeds$/m);
   expect(text).toMatch(/Options of demo:\n {2}--text <value> +the text to train on \(default: a\.txt\)\n/);
 });

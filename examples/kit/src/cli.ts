@@ -116,15 +116,18 @@ export function parseSeeds(text: string): number[] {
 
 /** The `--help` text of an experiment app. */
 export function helpText(args: {
-  experiment: Pick<Experiment, 'name' | 'title' | 'seeds' | 'options'>;
+  experiment: Pick<Experiment, 'name' | 'title' | 'seeds' | 'budgets' | 'options'>;
   command: string;
 }): string {
   const { experiment, command } = args;
-  const seeds = (mode: Mode) => `${experiment.seeds[mode]} seed${experiment.seeds[mode] === 1 ? '' : 's'}`;
+  const mode = (name: Mode, standard: string, purpose: string) => {
+    const seeds = experiment.seeds[name];
+    return `${experiment.budgets?.[name] ?? standard}, ${purpose}; ${seeds} seed${seeds === 1 ? '' : 's'}`;
+  };
   const rows: [string, string][] = [
-    ['--smoke', `a few seconds, checks the plumbing (run by CI); ${seeds('smoke')}`],
-    ['--quick', `at most ~5 minutes on 2 cores, the cheapest robust signal; ${seeds('quick')}`],
-    ['--full', `the default: at most ~30 minutes on 2 cores; ${seeds('full')}`],
+    ['--smoke', mode('smoke', 'a few seconds', 'checks the plumbing (run by CI)')],
+    ['--quick', mode('quick', 'at most ~5 minutes on 2 cores', 'the cheapest robust signal')],
+    ['--full', mode('full', 'at most ~30 minutes on 2 cores', 'the default')],
     ['--seeds <seeds>', 'a count (3 = seeds 0,1,2), a range (4..6) or a list (0,5,9)'],
     ['--out <dir>', 'output directory (default: results/<mode>, or out/smoke for --smoke)'],
     ['--backend <name>', `${[...BACKEND_NAMES, 'auto'].join(' | ')} (default: $BNTP_BACKEND, else auto)`],

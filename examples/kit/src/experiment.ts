@@ -199,6 +199,12 @@ export interface Experiment<C extends Json = Json> {
   dir: string | URL;
   /** Seeds run per condition in each mode, unless `--seeds` says otherwise (seeds are 0, 1, ...). */
   seeds: Record<Mode, number>;
+  /**
+   * How long each mode takes, for `--help`, when it differs from the standard budgets (e.g. a full mode that
+   * honestly needs an hour says so here).
+   * @default smoke: "a few seconds", quick: "at most ~5 minutes on 2 cores", full: "at most ~30 minutes on 2 cores"
+   */
+  budgets?: Partial<Record<Mode, string>>;
   /** The app's own command-line options, added to the kit's. */
   options?: Record<string, AppOption>;
   /** The conditions to run in a mode; each runs once per seed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KitError } from './errors.js';
-import { mean, pooledStd, sampleStd, summarizeValues, welchT } from './stats.js';
+import { mean, pearson, pooledStd, sampleStd, summarizeValues, welchT } from './stats.js';
 
 describe('statistics', () => {
   it('mean and sample std match values worked out by hand', () => {
@@ -27,6 +27,14 @@ describe('statistics', () => {
     // Zero spread: an infinite t when the means differ, undefined otherwise.
     expect(welchT([1, 1], [2, 2]).t).toBe(Infinity);
     expect(welchT([1, 1], [1, 1]).t).toBeNaN();
+  });
+
+  it("computes Pearson's r", () => {
+    // x̄ = 2.5, ȳ = 3.75: Σ dx·dy = 3.5, Σ dx² = 5, Σ dy² = 4.75 → r = 3.5 / √23.75.
+    expect(pearson([1, 2, 3, 4], [2, 4, 5, 4])).toBeCloseTo(3.5 / Math.sqrt(23.75), 15);
+    expect(pearson([1, 2, 3], [10, 8, 6])).toBeCloseTo(-1, 15);
+    expect(pearson([1, 2, 3], [5, 5, 5])).toBeNaN();
+    expect(() => pearson([1, 2], [1])).toThrow('pearson: needs as many y values as x values (2), got 1');
   });
 
   it('summarizes one value without a spread', () => {

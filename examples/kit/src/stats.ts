@@ -57,6 +57,31 @@ export function welchT(a: readonly number[], b: readonly number[]): WelchT {
   return { t, df };
 }
 
+/**
+ * Pearson's correlation coefficient of paired values,
+ * `r = Σ (xᵢ − x̄)(yᵢ − ȳ) / √( Σ (xᵢ − x̄)² · Σ (yᵢ − ȳ)² )`, for at least two pairs; NaN when either side is
+ * constant (the correlation is undefined there, and a verdict should call that inconclusive).
+ */
+export function pearson(xs: readonly number[], ys: readonly number[]): number {
+  requireCount(xs, 2, 'pearson');
+  if (ys.length !== xs.length) {
+    throw new KitError(
+      'INVALID_ARGUMENT',
+      'pearson',
+      `needs as many y values as x values (${xs.length}), got ${ys.length}`,
+    );
+  }
+  const [mx, my] = [mean(xs), mean(ys)];
+  let [sxy, sxx, syy] = [0, 0, 0];
+  for (const [i, x] of xs.entries()) {
+    const [dx, dy] = [x - mx, (ys[i] as number) - my];
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
+}
+
 /** Mean, sample std and count of one group of values, as shown in the results tables. */
 export interface ValueSummary {
   /** Number of values (seeds). */
