@@ -127,6 +127,22 @@ describe('reports', () => {
     );
   });
 
+  it('names a tabulated metric that no run reported, once every run is in', () => {
+    const withMetrics = (runs: typeof results, runsPlanned: number) =>
+      buildResults({
+        experiment: { name: 'toy', title: 't' },
+        mode: 'quick',
+        conditions: ['n1', 'n2'],
+        runsPlanned,
+        results: runs,
+        summary: { metrics: ['acc', 'ood'] },
+        session,
+      });
+    // While runs are missing, the ones reporting `ood` may not have finished yet.
+    expect(withMetrics(results.slice(0, 2), 6).summary.table[0]?.metrics.ood).toBeNull();
+    expect(() => withMetrics(results, 6)).toThrow('summary.metrics: no run reported a metric "ood"');
+  });
+
   it('marks partial results and single-seed cells', () => {
     const md = renderMarkdown(build(results.slice(0, 2), 6));
     expect(md).toContain(

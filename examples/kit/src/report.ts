@@ -99,8 +99,10 @@ export function buildResults(args: {
 }): ResultsFile {
   const { summary, results } = args;
   const metrics = summary.metrics ?? Object.keys(results[0]?.metrics ?? {});
+  const complete = results.length === args.runsPlanned;
   for (const metric of metrics) {
-    if (results.length > 0 && !results.some((result) => metric in result.metrics)) {
+    // Checked once every run is in: until then the runs that report a metric may simply not have finished.
+    if (complete && !results.some((result) => metric in result.metrics)) {
       throw new KitError('INVALID_EXPERIMENT', 'summary.metrics', `no run reported a metric "${metric}"`);
     }
   }
@@ -108,7 +110,7 @@ export function buildResults(args: {
     experiment: args.experiment.name,
     title: args.experiment.title,
     mode: args.mode,
-    complete: results.length === args.runsPlanned,
+    complete,
     runsPlanned: args.runsPlanned,
     runsFinished: results.length,
     command: args.session.command,
