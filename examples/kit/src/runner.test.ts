@@ -152,6 +152,16 @@ describe('runExperiment', () => {
     expect(readFileSync(join(out, 'unrelated.txt'), 'utf8')).toBe('kept');
   });
 
+  it('leaves a .gitignore it did not write alone, with or without --fresh', async () => {
+    const out = await tempDir();
+    writeFileSync(join(out, '.gitignore'), 'node_modules/\n');
+    const toy = toyExperiment({ dir: out });
+    await run(toy.experiment, ['--smoke', '--out', out, '--seeds', '1']);
+    await run(toy.experiment, ['--smoke', '--out', out, '--seeds', '1', '--fresh']);
+    expect(readFileSync(join(out, '.gitignore'), 'utf8')).toBe('node_modules/\n');
+    expect(toy.calls).toHaveLength(4);
+  });
+
   it('runs the seeds given by --seeds', async () => {
     const out = await tempDir();
     const toy = toyExperiment({ dir: out });

@@ -18,6 +18,7 @@ import {
   readCurves,
   type StoredRun,
   writeFileAtomic,
+  writeGitignore,
 } from './store.js';
 
 /** Options of {@link runExperiment}. */
@@ -70,39 +71,13 @@ export async function runExperiment<C extends Json>(options: RunExperimentOption
     if (found.state === 'finished') finished.set(id, found.result as RunResult<C>);
 
   await mkdir(layout.out, { recursive: true });
-  // Checkpoints and per-run files are working state; smoke outputs are never worth keeping.
-  await writeFileAtomic(join(layout.out, '.gitignore'), cli.mode === 'smoke' ? '*\n' : 'runs/\n');
+  await writeGitignore(layout, cli.mode);
 
   const progress = new ExperimentProgress({
     stream,
     runs: plan.map((run) => ({ ...run, done: finished.has(run.id) ? run.units : 0 })),
     ...(options.live === undefined ? {} : { live: options.live }),
   });
-  const writeReports = async (): Promise<ResultsFile> => {
-    const results = plan.flatMap((run) => finished.get(run.id) ?? []);
-    const summary = await experiment.summarize({
-      results,
-      mode: cli.mode,
-      complete: results.length === plan.length,
-    });
-    const file = buildResults({
-      experiment,
-      mode: cli.mode,
-      conditions,
-      runsPlanned: plan.length,
-      results,
-      summary,
-      session: { ...session, backend: backend.description },
-    });
-    for (const plot of summary.plots ?? []) {
-      const svg = await renderSvg(plotToVegaLite({ plot, results, conditions }));
-      await writeFileAtomic(layout.reportFile(plot.file), svg);
-    }
-    await writeFileAtomic(layout.reportFile('results.json'), `${JSON.stringify(file, null, 2)}\n`);
-    await writeFileAtomic(layout.reportFile('results.md'), renderMarkdown(file));
-    return file;
-  };
-
   const interrupted = [...stored.values()].filter((s) => s.state === 'interrupted').length;
   stream.write(
     `${experiment.name} (${cli.mode}): ${plan.length} runs = ${conditions.length} conditions × seeds ` +
@@ -111,9 +86,10 @@ export async function runExperiment<C extends Json>(options: RunExperimentOption
       `${plan.length - finished.size - interrupted} new; ${backend.description}\n`,
   );
   await progress.open();
+  const reports = { experiment, mode: cli.mode, plan, finished, layout, session, backend };
   let report: ResultsFile | undefined;
   try {
-    if (finished.size === plan.length) report = await writeReports();
+    if (finished.size === plan.length) report = await writeReports(reports);
     for (const run of plan) {
       if (finished.has(run.id)) continue;
       const found = stored.get(run.id);
@@ -126,7 +102,7 @@ export async function runExperiment<C extends Json>(options: RunExperimentOption
       });
       finished.set(run.id, result);
       progress.finishRun(run.id, describeResult(result));
-      report = await writeReports();
+      report = await writeReports(reports);
     }
   } catch (error) {
     progress.log(
@@ -144,6 +120,41 @@ export async function runExperiment<C extends Json>(options: RunExperimentOption
       `wrote ${layout.reportFile('results.md')}, results.json and ${done.summary.plots.length} plot(s)\n`,
   );
   return done;
+}
+
+/**
+ * Rewrites `results.json`, `results.md` and the plots from the runs finished so far (called after every run, so
+ * they are current whenever the experiment stops).
+ */
+async function writeReports<C extends Json>(args: {
+  experiment: Experiment<C>;
+  mode: Mode;
+  plan: readonly PlannedRun<C>[];
+  finished: ReadonlyMap<string, RunResult<C>>;
+  layout: OutputLayout;
+  session: { command: string; git: GitState | null };
+  backend: { description: string };
+}): Promise<ResultsFile> {
+  const { experiment, mode, plan, layout } = args;
+  const results = plan.flatMap((run) => args.finished.get(run.id) ?? []);
+  const conditions = [...new Set(plan.map((run) => run.condition))];
+  const summary = await experiment.summarize({ results, mode, complete: results.length === plan.length });
+  const file = buildResults({
+    experiment,
+    mode,
+    conditions,
+    runsPlanned: plan.length,
+    results,
+    summary,
+    session: { ...args.session, backend: args.backend.description },
+  });
+  for (const plot of summary.plots ?? []) {
+    const svg = await renderSvg(plotToVegaLite({ plot, results, conditions }));
+    await writeFileAtomic(layout.reportFile(plot.file), svg);
+  }
+  await writeFileAtomic(layout.reportFile('results.json'), `${JSON.stringify(file, null, 2)}\n`);
+  await writeFileAtomic(layout.reportFile('results.md'), renderMarkdown(file));
+  return file;
 }
 
 /** Runs one planned run to its end and stores its result; returns the result. */

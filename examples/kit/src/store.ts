@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KitError } from './errors.js';
-import type { CurvePoint, RunResult } from './experiment.js';
+import type { CurvePoint, Mode, RunResult } from './experiment.js';
 import { canonicalJson } from './json.js';
 import { type PlannedRun, runIdentity } from './plan.js';
 
@@ -142,14 +142,34 @@ export function readCurves(file: string): Record<string, CurvePoint[]> {
   );
 }
 
+// Checkpoints and per-run files are working state; smoke outputs are never worth keeping.
+const GITIGNORE = { smoke: '*\n', kept: 'runs/\n' };
+
 /**
- * `--fresh`: deletes what the kit wrote in `out` (runs, reports, plots) and nothing else, so a mistyped `--out`
- * cannot wipe an unrelated folder.
+ * Writes the output directory's `.gitignore` (`runs/`, or everything for smoke outputs), unless the directory
+ * already has one the kit did not write.
+ */
+export async function writeGitignore(layout: OutputLayout, mode: Mode): Promise<void> {
+  const path = join(layout.out, '.gitignore');
+  if (existsSync(path) && !isKitGitignore(path)) return;
+  await writeFileAtomic(path, mode === 'smoke' ? GITIGNORE.smoke : GITIGNORE.kept);
+}
+
+/**
+ * `--fresh`: deletes what the kit wrote in `out` (runs, reports, plots, its `.gitignore`) and nothing else, so a
+ * mistyped `--out` cannot wipe an unrelated folder.
  */
 export async function clearOutputs(layout: OutputLayout): Promise<void> {
-  for (const entry of ['runs', 'plots', 'results.json', 'results.md', '.gitignore']) {
+  for (const entry of ['runs', 'plots', 'results.json', 'results.md']) {
     await rm(join(layout.out, entry), { recursive: true, force: true });
   }
+  const gitignore = join(layout.out, '.gitignore');
+  if (existsSync(gitignore) && isKitGitignore(gitignore)) await rm(gitignore);
+}
+
+function isKitGitignore(path: string): boolean {
+  const text = readFileSync(path, 'utf8');
+  return text === GITIGNORE.smoke || text === GITIGNORE.kept;
 }
 
 async function readJson(file: string): Promise<unknown> {
