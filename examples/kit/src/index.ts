@@ -1,0 +1,39 @@
+export { type CliOptions, helpText, parseCli, parseSeeds } from './cli.js';
+export { KitError, type KitErrorCode } from './errors.js';
+export {
+  type AppOption,
+  type AppOptionValues,
+  type Condition,
+  type CurvePoint,
+  defineExperiment,
+  type Experiment,
+  type GitState,
+  MODES,
+  type Mode,
+  type PlanArgs,
+  type RunContext,
+  type RunIdentity,
+  type RunOutput,
+  type RunResult,
+  type SummarizeArgs,
+  type Summary,
+} from './experiment.js';
+export { formatDuration, formatNumber } from './format.js';
+export type { Json } from './json.js';
+export { type MainOptions, main } from './main.js';
+export type { PlotSpec } from './plots.js';
+export type { ProgressCallbacks } from './progress.js';
+export type { ConditionRow, ResultsFile } from './report.js';
+export { defaultOutDir, type RunExperimentOptions, runExperiment } from './runner.js';
+export {
+  mean,
+  pearson,
+  pooledStd,
+  sampleStd,
+  summarizeValues,
+  type ValueSummary,
+  type WelchT,
+  welchT,
+} from './stats.js';
+export { hasCheckpoint } from './store.js';
+export { type ComparisonOptions, compareConditions, type Outcome, type Verdict } from './verdict.js';
