@@ -2,7 +2,14 @@ export { type AccumulatedGradients, accumulateGradients } from './accumulate.js'
 export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 export type { StepMetrics, TrainCallbacks, TrainResult, TrainStartInfo } from './callbacks.js';
 export { type ClippedGradients, clipByGlobalNorm, globalNorm, type NamedGradients } from './clip.js';
-export { type CrossEntropyOptions, crossEntropy } from './cross-entropy.js';
+export {
+  type CrossEntropyOptions,
+  type CrossEntropyReduction,
+  crossEntropy,
+  type PerPositionCrossEntropyOptions,
+  type PositionValues,
+  type ScalarCrossEntropyOptions,
+} from './cross-entropy.js';
 export { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 export { type EvaluateOptions, evaluate, type LossContext, type LossFn } from './evaluate.js';
 export { type JsonlMetricsLogOptions, jsonlMetricsLog } from './metrics-log.js';
