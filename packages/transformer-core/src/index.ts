@@ -28,4 +28,5 @@ export {
   type SetTrainableOptions,
   setTrainable,
 } from './param-groups.js';
+export * from './per-head/index.js';
 export * from './train/index.js';
