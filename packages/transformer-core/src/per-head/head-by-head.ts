@@ -22,7 +22,7 @@ export interface HeadByHeadGradientsOptions {
    * positions ahead. Weight a head by scaling its loss here.
    */
   loss: (logits: tf.Tensor3D, head: number) => tf.Scalar;
-  /** Dropout switch and seed (e.g. `train`'s `LossContext`); the same seed gives `model.forward`'s masks. */
+  /** Options for the trunk and every head, e.g. `{ training: true, seed }` from `train`'s `LossContext`. */
   run?: GradientRunOptions;
 }
 

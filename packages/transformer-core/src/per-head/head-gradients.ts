@@ -5,9 +5,9 @@ import { InvalidTrainingArgumentError } from '../train/errors.js';
 import { outsideTape } from './tape.js';
 
 /**
- * Per-call options of the model pieces run by the per-head gradient helpers: `training` (dropout) and `seed`
- * as in `RunOptions`. With the same seed, dropout masks equal those of `model.forward` with that seed. There is
- * no KV cache in training.
+ * Per-call options passed unchanged to the embedding, the trunk and every head by the per-head gradient helpers:
+ * every option of `RunOptions` except the KV cache, which training does not use. With `training: true` and a
+ * `seed`, dropout masks equal those of `model.forward` with the same options.
  */
 export type GradientRunOptions = Omit<RunOptions, 'kvCache'>;
 
@@ -21,7 +21,7 @@ export interface HeadGradientsOptions {
   z: tf.Tensor3D;
   /** This head's scalar loss given its logits `[B, T, vocabSize]`, e.g. a `crossEntropy` against shifted targets. */
   loss: (logits: tf.Tensor3D) => tf.Scalar;
-  /** Dropout switch and seed for the head. */
+  /** Options for the head (dropout, and the same per-call inputs as the trunk had). */
   run?: GradientRunOptions;
 }
 

@@ -19,7 +19,7 @@ export interface TrunkVjpOptions<R extends tf.TensorContainer> {
   model: TransformerModel;
   /** Token ids `[B, T]`, or `{ inputsEmbeds }` in their place, as for `model.forward`. */
   input: ForwardInput;
-  /** Dropout switch and seed for the embedding and the trunk. */
+  /** Options for the trunk (dropout switch and seed, per-call inputs). */
   run?: GradientRunOptions;
   /**
    * Called once with the trunk output z (`[B, T, dModel]`) between the trunk's forward and backward passes;
