@@ -60,7 +60,7 @@ describe('parameterGroups', () => {
         expect(tf.memory().numTensors).toBe(before);
         model.dispose();
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 
