@@ -32,6 +32,7 @@ const alias = Object.fromEntries(
 function projectsFor(dir: string): TestProjectInlineConfiguration[] {
   const { name, peerDependencies = {} } = manifest(dir);
   const base = {
+    extends: true as const, // inherit the root test options (timeouts, pool); vitest 4 inline projects do not by default
     root: dir,
     resolve: { alias },
     test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
@@ -52,7 +53,7 @@ function projectsFor(dir: string): TestProjectInlineConfiguration[] {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'workspace', root, include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'workspace', root, include: ['test/**/*.test.ts'] } },
       ...[...workspaceDirs('packages'), ...workspaceDirs('examples')].flatMap(projectsFor),
     ],
     pool: 'forks',

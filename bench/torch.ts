@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 export interface TorchStep {
   impl: 'pytorch';
   torch: string;
+  /** OpenBLAS threads (torch's own intra-op pool is 1). */
   threads: number;
+  /** MLP activation of the reference model (`gelu` is GELU-tanh, as ours). */
+  act: string;
+  /** Whether glibc's malloc thresholds were raised (the best PyTorch this machine gives). */
+  malloc_tuned: boolean;
   params: number;
   ms_per_step: number;
   tokens_per_s: number;
@@ -24,6 +29,9 @@ export interface TorchShape {
   steps?: number;
 }
 
+/** The two PyTorch settings every comparison is made against (see bench/reference/README.md). */
+export type TorchSetting = 'default' | 'malloc-tuned';
+
 const script = fileURLToPath(new URL('./reference/torch_gpt_step.py', import.meta.url));
 // Debian's python3-torch lives in the system interpreter, which may not be the first python3 on PATH.
 const pythons = ['/usr/bin/python3', 'python3'];
@@ -32,8 +40,9 @@ const pythons = ['/usr/bin/python3', 'python3'];
  * Runs the PyTorch reference step on the same shape, in this run, so ratios are measured side by side.
  * Returns `{ skipped }` when no interpreter can `import torch` (setup: bench/reference/README.md).
  */
-export function torchReference(shape: TorchShape): TorchStep | { skipped: string } {
+export function torchReference(shape: TorchShape, setting: TorchSetting): TorchStep | { skipped: string } {
   const args = Object.entries({ threads: 2, steps: 10, ...shape }).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  if (setting === 'malloc-tuned') args.push('--malloc-tuned');
   let lastError = 'no python3 found';
   for (const python of pythons) {
     try {

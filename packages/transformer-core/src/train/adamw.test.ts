@@ -53,6 +53,67 @@ describe('AdamW', () => {
     expect(Array.from(params['w.weight'].dataSync())).toEqual([1, -2]);
   });
 
+  it('counts updates per parameter, as PyTorch does: a parameter trained late gets the full first step', () => {
+    const params = { a: tf.variable(tf.scalar(1)), b: tf.variable(tf.scalar(1)) };
+    created.push({ dispose: () => tf.dispose(Object.values(params)) });
+    const opt = new AdamW(params, { weightDecay: 0 }); // beta1 0.9, beta2 0.95, eps 1e-8
+    created.push(opt);
+    const one = tf.scalar(1);
+    created.push(one);
+    opt.applyGradients({ a: one }, 0.1);
+    opt.applyGradients({ a: one, b: one }, 0.1);
+    // With a constant gradient 1, m_t = 1 - 0.9^t and v_t = 1 - 0.95^t, so m_hat = v_hat = 1 for every t: each
+    // step moves a parameter by lr / (1 + eps) = 0.1. a took two steps: 1 -> 0.9 -> 0.8. b had its first
+    // gradient in update 2, so its t is 1 and it also moves by 0.1: 0.9, as torch.optim.AdamW leaves it. Counting
+    // b's t globally (t = 2) would give m_hat = 0.1 / 0.19, v_hat = 0.05 / 0.0975 and
+    // b = 1 - 0.1 * 0.52632 / 0.71611 = 0.92650.
+    expect(params.a.dataSync()[0]).toBeCloseTo(0.8, 6);
+    expect(params.b.dataSync()[0]).toBeCloseTo(0.9, 6);
+    expect(opt.step).toBe(2);
+    expect(opt.parameterSteps).toEqual({ a: 2, b: 1 });
+  });
+
+  it('restores per-parameter counts, and gives every parameter `step` when a state has none', () => {
+    const params = { a: tf.variable(tf.scalar(1)), b: tf.variable(tf.scalar(1)) };
+    created.push({ dispose: () => tf.dispose(Object.values(params)) });
+    const source = new AdamW(params, { weightDecay: 0 });
+    const restored = new AdamW(params, { weightDecay: 0 });
+    const legacy = new AdamW(params, { weightDecay: 0 });
+    created.push(source, restored, legacy);
+    const one = tf.scalar(1);
+    created.push(one);
+    source.applyGradients({ a: one }, 0.1);
+    source.applyGradients({ a: one }, 0.1);
+    source.applyGradients({ a: one, b: one }, 0.1);
+    const state = source.getState();
+    created.push({ dispose: () => tf.dispose(state.moments) });
+    expect(state.step).toBe(3);
+    expect(state.parameterSteps).toEqual({ a: 3, b: 1 });
+    restored.setState(state);
+    expect(restored.parameterSteps).toEqual({ a: 3, b: 1 });
+    const { parameterSteps: _dropped, ...withoutCounts } = state;
+    legacy.setState(withoutCounts);
+    expect(legacy.step).toBe(3);
+    expect(legacy.parameterSteps).toEqual({ a: 3, b: 3 });
+  });
+
+  it('rejects per-parameter counts that do not fit the parameters', () => {
+    const params = setup();
+    const opt = new AdamW(params);
+    created.push(opt);
+    const state = opt.getState();
+    created.push({ dispose: () => tf.dispose(state.moments) });
+    const withCounts = (parameterSteps: Record<string, number>) => () =>
+      opt.setState({ step: 2, moments: state.moments, parameterSteps });
+    expect(withCounts({ 'w.weight': 2 })).toThrow(/parameterSteps\["w\.bias"\]: missing/);
+    expect(withCounts({ 'w.weight': 2, 'w.bias': 3 })).toThrow(/3 updates, more than the 2 applied/);
+    expect(withCounts({ 'w.weight': 2, 'w.bias': 0.5 })).toThrow(/parameterSteps\["w\.bias"\]/);
+    expect(withCounts({ 'w.weight': 2, 'w.bias': 1, other: 1 })).toThrow(/"other" is not a trainable/);
+    // A failed restore changes nothing.
+    expect(opt.step).toBe(0);
+    expect(opt.parameterSteps).toEqual({ 'w.weight': 0, 'w.bias': 0 });
+  });
+
   it('decays only rank >= 2 parameters by default, or whatever `decay` selects', () => {
     const params = setup();
     const byDefault = new AdamW(params);
@@ -110,7 +171,14 @@ describe('AdamW', () => {
     expect(() => new AdamW(params, { weightDecay: -1 })).toThrow(/optimizer\.weightDecay/);
     const opt = new AdamW(params);
     created.push(opt);
-    expect(() => opt.applyGradients({ nope: tf.scalar(1) }, 0.1)).toThrow(InvalidTrainingArgumentError);
+    const nope = tf.scalar(1);
+    const wrongShape = tf.zeros([2, 1]);
+    created.push({ dispose: () => tf.dispose([nope, wrongShape]) });
+    expect(() => opt.applyGradients({ nope }, 0.1)).toThrow(InvalidTrainingArgumentError);
+    expect(() => opt.applyGradients({ 'w.weight': wrongShape }, 0.1)).toThrow(
+      'grads: the gradient of "w.weight" has shape [2,1], the parameter [1,2]',
+    );
+    expect(opt.step).toBe(0);
     expect(() => opt.applyGradients({}, Number.NaN)).toThrow(/learningRate/);
     const state = opt.getState();
     created.push({ dispose: () => tf.dispose(state.moments) });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkGradients } from './check-gradients.js';
 import type { NamedGradients } from './clip.js';
 import { checkInteger, checkNumber, InvalidTrainingArgumentError } from './errors.js';
 
@@ -32,10 +33,16 @@ export interface AdamWOptions {
   decay?: (name: string, param: tf.Variable) => boolean;
 }
 
-/** Optimizer state as plain data: the update count and the two moment tensors per parameter. */
+/** Optimizer state as plain data: the update counts and the two moment tensors per parameter. */
 export interface AdamWState {
-  /** Number of updates applied so far (the `t` of the bias correction). */
+  /** Number of {@link AdamW.applyGradients} calls so far. */
   step: number;
+  /**
+   * Per trainable parameter, the updates that gave it a gradient: the `t` of its bias correction (PyTorch's
+   * per-parameter `state["step"]`). Absent in states saved before the counts were kept per parameter; then every
+   * parameter gets `step`, which is what the optimizer used for all of them at the time.
+   */
+  parameterSteps?: Record<string, number>;
   /** First moments keyed `exp_avg.<param>` and second moments keyed `exp_avg_sq.<param>` (PyTorch's names). */
   moments: Record<string, tf.Tensor>;
 }
@@ -44,9 +51,15 @@ export interface AdamWState {
  * Adam with decoupled weight decay (Loshchilov & Hutter 2019; PyTorch's `torch.optim.AdamW`). tfjs ships only
  * Adam, whose L2 penalty goes through the adaptive denominator; here decay is applied to the parameter directly:
  *
+ *     t <- t + 1
  *     p <- p * (1 - lr * wd)
  *     m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2
  *     p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ *
+ * for every parameter that has a gradient `g` in the update. As in PyTorch, `t` counts per parameter the updates
+ * that gave *it* a gradient, so a parameter first trained late (a head added or unfrozen mid-run) starts with the
+ * full bias correction of `t = 1` instead of a partial one (at a global `t = 20` with beta2 = 0.95, its first
+ * steps would be about 0.45 lr). Parameters without a gradient are left alone, moments and `t` included.
  *
  * The optimizer holds one `m` and one `v` variable per parameter; call {@link AdamW.dispose} when done.
  */
@@ -63,6 +76,7 @@ export class AdamW {
   readonly #decayed: ReadonlySet<string>;
   readonly #m: Record<string, tf.Variable> = {};
   readonly #v: Record<string, tf.Variable> = {};
+  readonly #t: Record<string, number> = {};
   #step = 0;
 
   /** Creates zeroed moments for every trainable parameter in `params`. */
@@ -82,13 +96,19 @@ export class AdamW {
         this.#m[name] = tf.variable(tf.zerosLike(param), false);
         this.#v[name] = tf.variable(tf.zerosLike(param), false);
       });
+      this.#t[name] = 0;
     }
     this.#decayed = decayed;
   }
 
-  /** Number of updates applied so far. */
+  /** Number of {@link AdamW.applyGradients} calls so far. */
   get step(): number {
     return this.#step;
+  }
+
+  /** A copy of the per-parameter update counts (see {@link AdamWState.parameterSteps}). */
+  get parameterSteps(): Record<string, number> {
+    return { ...this.#t };
   }
 
   /** Names of the parameters that receive weight decay. */
@@ -97,25 +117,21 @@ export class AdamW {
   }
 
   /**
-   * Applies one update with learning rate `lr`. `grads` may omit parameters (they are left unchanged, moments
-   * included) but may not name unknown ones. Gradients are not disposed.
+   * Applies one update with learning rate `lr`. `grads` may omit parameters (they are left unchanged, moments and
+   * update count included) but may not name unknown ones, and each must have its parameter's shape. Gradients
+   * are not disposed.
    */
   applyGradients(grads: NamedGradients, lr: number): void {
     checkNumber('learningRate', lr, 0);
-    for (const name of Object.keys(grads)) {
-      if (!(name in this.#m)) {
-        throw new InvalidTrainingArgumentError(
-          'grads',
-          `"${name}" is not a trainable parameter of this optimizer`,
-        );
-      }
-    }
+    // The first moments have the parameters' shapes and exist for exactly the trainable ones.
+    checkGradients(grads, this.#m, 'grads');
     this.#step += 1;
-    const t = this.#step;
-    const stepSize = lr / (1 - this.beta1 ** t);
-    const sqrtCorrection2 = Math.sqrt(1 - this.beta2 ** t);
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
+        const t = (this.#t[name] as number) + 1;
+        this.#t[name] = t;
+        const stepSize = lr / (1 - this.beta1 ** t);
+        const sqrtCorrection2 = Math.sqrt(1 - this.beta2 ** t);
         const p = this.#params[name] as tf.Variable;
         const m = this.#m[name] as tf.Variable;
         const v = this.#v[name] as tf.Variable;
@@ -131,22 +147,24 @@ export class AdamW {
     });
   }
 
-  /** Copies of the moments and the update count, for checkpoints. The caller disposes the returned tensors. */
+  /** Copies of the moments and the update counts, for checkpoints. The caller disposes the returned tensors. */
   getState(): AdamWState {
     const moments: Record<string, tf.Tensor> = {};
     for (const name of Object.keys(this.#m)) {
       moments[`exp_avg.${name}`] = tf.clone(this.#m[name] as tf.Variable);
       moments[`exp_avg_sq.${name}`] = tf.clone(this.#v[name] as tf.Variable);
     }
-    return { step: this.#step, moments };
+    return { step: this.#step, parameterSteps: { ...this.#t }, moments };
   }
 
   /**
    * Restores a state from {@link AdamW.getState} (or a checkpoint). Every trainable parameter needs both moments
-   * with its shape; unknown names are rejected. The given tensors are copied, not taken over.
+   * with its shape, and a count in `parameterSteps` when that is given (without it, every parameter gets `step`);
+   * unknown names are rejected. The given tensors are copied, not taken over.
    */
   setState(state: AdamWState): void {
-    checkInteger('optimizer state step', state.step, 0);
+    const step = checkInteger('optimizer state step', state.step, 0);
+    const parameterSteps = this.#checkParameterSteps(state.parameterSteps, step);
     const expected = new Set<string>();
     for (const name of Object.keys(this.#m)) {
       expected.add(`exp_avg.${name}`);
@@ -178,7 +196,34 @@ export class AdamW {
       m.assign(state.moments[`exp_avg.${name}`] as tf.Tensor);
       (this.#v[name] as tf.Variable).assign(state.moments[`exp_avg_sq.${name}`] as tf.Tensor);
     }
-    this.#step = state.step;
+    Object.assign(this.#t, parameterSteps);
+    this.#step = step;
+  }
+
+  /** The per-parameter counts to restore: `given`, checked against the parameters, or `step` for every one. */
+  #checkParameterSteps(given: Record<string, number> | undefined, step: number): Record<string, number> {
+    const names = Object.keys(this.#t);
+    if (given === undefined) return Object.fromEntries(names.map((name) => [name, step]));
+    for (const name of Object.keys(given)) {
+      if (!(name in this.#t)) {
+        throw new InvalidTrainingArgumentError(
+          'optimizer state parameterSteps',
+          `"${name}" is not a trainable parameter of this optimizer`,
+        );
+      }
+    }
+    for (const name of names) {
+      const field = `optimizer state parameterSteps["${name}"]`;
+      if (given[name] === undefined) throw new InvalidTrainingArgumentError(field, 'missing');
+      // A parameter cannot have had a gradient in more updates than there were.
+      if (checkInteger(field, given[name], 0) > step) {
+        throw new InvalidTrainingArgumentError(
+          field,
+          `${given[name]} updates, more than the ${step} applied`,
+        );
+      }
+    }
+    return { ...given };
   }
 
   /** Frees the moment variables. The parameters are not touched. */

@@ -1,7 +1,9 @@
 import { expect, it } from 'vitest';
 import { runMarkdownExamples } from '../../../../test/readme-examples.js';
 
-it('the example of docs/training.md runs, trains and checkpoints', async () => {
+it('the examples of docs/training.md run, train, checkpoint and spread a batch over threads', {
+  timeout: 60_000,
+}, async () => {
   const logs = await runMarkdownExamples(
     new URL('../../../../docs/training.md', import.meta.url),
     new URL('../..', import.meta.url),
@@ -9,5 +11,6 @@ it('the example of docs/training.md runs, trains and checkpoints', async () => {
   expect(logs).toEqual([
     'step 80, loss below 0.05: true',
     'checkpoint of step 80 holds head.weight, wte.weight',
+    "2 threads: loss below 0.01 true, as one thread's to 1e-5 true",
   ]);
 });

@@ -1,5 +1,6 @@
 export { type AccumulatedGradients, accumulateGradients } from './accumulate.js';
 export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
+export type { BatchSource } from './batch-reader.js';
 export type { StepMetrics, TrainCallbacks, TrainResult, TrainStartInfo } from './callbacks.js';
 export { type ClippedGradients, clipByGlobalNorm, globalNorm, type NamedGradients } from './clip.js';
 export {
@@ -12,12 +13,12 @@ export {
 } from './cross-entropy.js';
 export { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 export { type EvaluateOptions, evaluate, type LossContext, type LossFn } from './evaluate.js';
+export { type GradientContext, type GradientFn, lossFnGradients } from './gradient-source.js';
 export { type JsonlMetricsLogOptions, jsonlMetricsLog } from './metrics-log.js';
 export { type ProgressOptions, type ProgressStream, progressReporter } from './progress.js';
 export { type LearningRateSchedule, type WarmupCosineOptions, warmupCosineSchedule } from './schedule.js';
 export { stepSeed } from './seed.js';
 export {
-  type BatchSource,
   type EvaluationOptions,
   type TrainCheckpointOptions,
   type TrainOptions,

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { checkpointDirName, listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors.js';
 import type { StepMetrics, TrainCallbacks } from './callbacks.js';
 import { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 import { evaluate } from './evaluate.js';
@@ -242,6 +243,45 @@ describe('train', () => {
     });
     expect(resumed.result.resumedFrom).toBe(8);
     expect(resumed.record.steps.map((m) => m.step)).toEqual([9, 10, 11, 12]);
+    expect(resumed.record.losses()).toEqual(uninterrupted.record.losses().slice(8));
+    expect(resumed.weights).toEqual(uninterrupted.weights);
+  });
+
+  it('resumes a checkpoint of the old layout, where every parameter gets its one optimizerStep', async () => {
+    const uninterrupted = await run({ checkpoint: { dir: join(dir, 'a'), every: 4, config: modelConfig } });
+    await run({
+      checkpoint: { dir: join(dir, 'b'), every: 4, config: modelConfig },
+      callbacks: [
+        {
+          onStep: ({ step }) => {
+            if (step === 10) throw new Error('killed');
+          },
+        },
+      ],
+    }).catch(() => undefined);
+    // Rewrite checkpoint 8 as version 1 wrote it: no `step.<param>` counts, only the global optimizerStep.
+    const path = join(dir, 'b', checkpointDirName(8));
+    const optimizerFile = join(path, 'optimizer.safetensors');
+    const { tensors } = decodeSafetensors(await readFile(optimizerFile), optimizerFile);
+    const moments = Object.fromEntries(Object.entries(tensors).filter(([key]) => !key.startsWith('step.')));
+    expect(Object.keys(moments)).toHaveLength(6);
+    await writeFile(optimizerFile, encodeSafetensors(moments, { format: 'pt' }));
+    const stateFile = join(path, 'trainer-state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    expect(state).toMatchObject({ version: 2, optimizerStep: 8 });
+    const resumeFrom = (version: number) =>
+      writeFile(stateFile, JSON.stringify({ ...state, version })).then(() =>
+        run({
+          initSeed: 99,
+          resume: true,
+          checkpoint: { dir: join(dir, 'b'), every: 100, config: modelConfig },
+        }),
+      );
+    // The current version must have the counts.
+    await expect(resumeFrom(2)).rejects.toThrow(/optimizer\.safetensors has no per-parameter counts/);
+    // Every parameter had a gradient in each of the 8 updates, so the global count is each one's count and the
+    // run continues exactly.
+    const resumed = await resumeFrom(1);
     expect(resumed.record.losses()).toEqual(uninterrupted.record.losses().slice(8));
     expect(resumed.weights).toEqual(uninterrupted.weights);
   });

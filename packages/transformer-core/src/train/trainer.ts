@@ -1,22 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { assignParams } from '../checkpoint/tensors.js';
-import { accumulateGradients } from './accumulate.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
+import { type BatchReader, type BatchSource, batchReader } from './batch-reader.js';
 import type { StepMetrics, TrainCallbacks, TrainResult } from './callbacks.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 import { checkInteger, checkNumber, InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 import { evaluate, type LossFn } from './evaluate.js';
+import {
+  type GradientContext,
+  type GradientFn,
+  lossFnGradients,
+  scopedGradients,
+} from './gradient-source.js';
+import { optimizerStateFrom, optimizerTensors } from './optimizer-checkpoint.js';
 import type { LearningRateSchedule } from './schedule.js';
 import { stepSeed } from './seed.js';
-
-/**
- * Training batches: a function of the 0-based update index and micro-batch index (resumes exactly, nothing to
- * replay), or an iterable consumed in order (on resume, the batches already used are skipped by drawing them).
- * Either is called inside `tf.tidy`, so tensors it creates are freed after the step; tensors it returns that
- * were made outside (a fixed batch) are left alone.
- */
-export type BatchSource<B> = ((step: number, micro: number) => B) | Iterable<B>;
 
 /** Periodic evaluation of {@link TrainOptions}. */
 export interface EvaluationOptions<B> {
@@ -48,10 +47,20 @@ export interface TrainCheckpointOptions {
 export interface TrainOptions<B> {
   /** The model's parameters by checkpoint name (`model.params`); trainable ones are updated in place. */
   params: Record<string, tf.Variable>;
-  /** Mean loss of one batch; see {@link LossContext} for `training`, `step` and `seed`. */
+  /**
+   * Mean loss of one batch; see {@link LossContext} for `training`, `step` and `seed`. Evaluation uses it, and so
+   * do the default `gradients`.
+   */
   lossFn: LossFn<B>;
   /** Where training batches come from. */
   batches: BatchSource<B>;
+  /**
+   * Computes each update's loss and gradients, e.g. `dataParallelGradients(parallel, { shard })` to spread the
+   * batch over threads. Whatever computes them, the rest of the loop is the same: schedule, clipping, non-finite
+   * check, evaluation (with `lossFn`), checkpoints and exact resume.
+   * @default lossFnGradients: `accumulateGradients` over `lossFn` of the `accumulate` micro-batches
+   */
+  gradients?: GradientFn<B>;
   /** Total number of optimizer updates; a resumed run continues up to the same total. */
   steps: number;
   /**
@@ -95,21 +104,25 @@ export interface TrainOptions<B> {
   tokensPerStep?: number;
 }
 
-// Written into trainer-state.json; bump when its meaning changes.
-const TRAINER_STATE_VERSION = 1;
+// Written into trainer-state.json; bump when its meaning or the checkpoint's changes. Version 1 checkpoints have
+// no per-parameter AdamW counts in optimizer.safetensors; every parameter then gets `optimizerStep`.
+const TRAINER_STATE_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 interface TrainerState {
   version: number;
   seed: number;
   /** Items drawn from an iterable batch source (0 for a function source). */
   batchesConsumed: number;
+  /** AdamW updates applied (per-parameter counts are in optimizer.safetensors from version 2). */
   optimizerStep: number;
   learningRate: number;
 }
 
 /**
- * Trains `params` with AdamW: for each update, accumulate gradients over `accumulate` micro-batches, clip
- * their global norm, apply the scheduled learning rate; evaluate, report and checkpoint on schedule.
+ * Trains `params` with AdamW: for each update, compute the loss and gradients (by default accumulated over
+ * `accumulate` micro-batches of `lossFn`), clip their global norm, apply the scheduled learning rate; evaluate,
+ * report and checkpoint on schedule.
  *
  * Each update reads exactly one small tensor from the device (loss and gradient norm together) and checks it
  * before applying the update: a NaN or infinite value throws {@link NonFiniteLossError} with the parameters and
@@ -121,6 +134,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     params,
     lossFn,
     batches,
+    gradients = lossFnGradients,
     optimizer: optimizerOptions,
     evaluate: evaluation,
     callbacks = [],
@@ -138,6 +152,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const tokensPerStep =
     options.tokensPerStep === undefined ? undefined : checkNumber('tokensPerStep', options.tokensPerStep, 0);
   if (typeof lossFn !== 'function') throw new InvalidTrainingArgumentError('lossFn', 'expected a function');
+  if (typeof gradients !== 'function') {
+    throw new InvalidTrainingArgumentError('gradients', 'expected a function (context) => { loss, grads }');
+  }
   if (evaluation !== undefined) checkInteger('evaluate.every', evaluation.every, 1);
   if (checkpoint !== undefined) {
     if (typeof checkpoint.dir !== 'string' || checkpoint.dir.length === 0) {
@@ -157,6 +174,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   }
 
   const optimizer = new AdamW(params, optimizerOptions);
+  const trainable = Object.fromEntries(Object.entries(params).filter(([, v]) => v.trainable));
   try {
     let startStep = 0;
     let batchesConsumed = 0;
@@ -210,12 +228,16 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     it: number,
     lr: number,
   ): Promise<{ loss: number; gradNorm: number }> {
-    const { loss, grads } = accumulateGradients(
+    const batchesOfUpdate = nextBatch.update(it, accumulate);
+    const context: GradientContext<B> = {
+      step: it,
+      microBatches: accumulate,
+      batch: batchesOfUpdate.read,
+      seeds: Array.from({ length: accumulate }, (_, micro) => stepSeed(seed, it, micro)),
       params,
-      (micro) =>
-        lossFn(nextBatch.read(it, micro), { training: true, step: it, seed: stepSeed(seed, it, micro) }),
-      accumulate,
-    );
+      lossFn,
+    };
+    const { loss, grads } = await scopedGradients(gradients, context, trainable, batchesOfUpdate.finish);
     const clipped =
       clipNorm === null ? { grads, norm: globalNorm(grads) } : clipByGlobalNorm(grads, clipNorm);
     if (clipped.grads !== grads) tf.dispose(grads);
@@ -252,22 +274,23 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     lr: number,
     consumed: number,
   ): Promise<string> {
-    const { step: optimizerStep, moments } = optimizer.getState();
+    const state = optimizer.getState();
+    const optimizerState = optimizerTensors(state);
     const trainerState: TrainerState = {
       version: TRAINER_STATE_VERSION,
       seed,
       batchesConsumed: consumed,
-      optimizerStep,
+      optimizerStep: state.step,
       learningRate: lr,
     };
     try {
       return await saveCheckpoint(
         options.dir,
-        { step, config: options.config, params, optimizerState: moments, trainerState: { ...trainerState } },
+        { step, config: options.config, params, optimizerState, trainerState: { ...trainerState } },
         options.keep === undefined ? {} : { keep: options.keep },
       );
     } finally {
-      tf.dispose(moments);
+      tf.dispose(optimizerState);
     }
   }
 }
@@ -282,10 +305,10 @@ async function restore(
   const stateFile = `${loaded.path}/trainer-state.json`;
   try {
     const state = loaded.trainerState as Partial<TrainerState>;
-    if (state.version !== TRAINER_STATE_VERSION) {
+    if (!READABLE_VERSIONS.includes(state.version as number)) {
       throw new InvalidTrainingArgumentError(
         'resume',
-        `${stateFile} has version ${String(state.version)}, expected ${TRAINER_STATE_VERSION}`,
+        `${stateFile} has version ${String(state.version)}, expected one of ${READABLE_VERSIONS.join(', ')}`,
       );
     }
     if (state.seed !== seed) {
@@ -297,11 +320,20 @@ async function restore(
     if (loaded.optimizerState === undefined) {
       throw new InvalidTrainingArgumentError('resume', `${loaded.path} has no optimizer.safetensors`);
     }
+    const optimizerFile = `${loaded.path}/optimizer.safetensors`;
+    const optimizerState = optimizerStateFrom(
+      loaded.optimizerState,
+      checkInteger(`${stateFile} optimizerStep`, state.optimizerStep, 0),
+      optimizerFile,
+    );
+    if (state.version !== 1 && optimizerState.parameterSteps === undefined) {
+      throw new InvalidTrainingArgumentError(
+        'resume',
+        `${optimizerFile} has no per-parameter counts (step.<name>)`,
+      );
+    }
     assignParams(params, loaded.params, `${loaded.path}/model.safetensors`);
-    optimizer.setState({
-      step: checkInteger(`${stateFile} optimizerStep`, state.optimizerStep, 0),
-      moments: loaded.optimizerState,
-    });
+    optimizer.setState(optimizerState);
     return {
       step: loaded.step,
       batchesConsumed: checkInteger(`${stateFile} batchesConsumed`, state.batchesConsumed, 0),
@@ -317,33 +349,4 @@ function isJsonSerialisable(value: unknown): boolean {
   } catch {
     return false; // BigInt, cycles
   }
-}
-
-interface BatchReader<B> {
-  read(step: number, micro: number): B;
-  /** Items drawn so far from an iterable source (0 for a function source). */
-  consumed(): number;
-}
-
-function batchReader<B>(source: BatchSource<B>, skip: number): BatchReader<B> {
-  if (typeof source === 'function') return { read: source, consumed: () => 0 };
-  if (source === null || typeof source !== 'object' || !(Symbol.iterator in source)) {
-    throw new InvalidTrainingArgumentError(
-      'batches',
-      'expected a function (step, micro) => batch or an iterable',
-    );
-  }
-  const iterator = source[Symbol.iterator]();
-  let consumed = 0;
-  const read = (): B => {
-    const item = iterator.next();
-    if (item.done === true) {
-      throw new InvalidTrainingArgumentError('batches', `the iterable ran out after ${consumed} batches`);
-    }
-    consumed += 1;
-    return item.value;
-  };
-  // Replay what the interrupted run consumed. Each skipped batch is made inside tidy so its tensors are freed.
-  for (let i = 0; i < skip; i++) tf.tidy(() => void read());
-  return { read, consumed: () => consumed };
 }
