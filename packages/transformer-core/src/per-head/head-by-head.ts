@@ -48,12 +48,13 @@ export interface HeadByHeadGradients extends AccumulatedGradients {
  * gradient (from the heads) and its embedding gradient (from the trunk's backward), summed.
  *
  * The result equals one tape over all heads' summed loss (tested to 1e-5 on cpu and wasm) and has the shape of
- * `accumulateGradients`' result, so it can serve as a training loop's gradient step. It is made of
- * {@link trunkVjp} and {@link headGradients}, which can be combined differently (e.g. heads that read each
- * other).
+ * `accumulateGradients`' result, so it can be `train`'s `gradients` (one batch: with micro-batches, call it per
+ * micro-batch and average). It is made of {@link trunkVjp} and {@link headGradients}, exported for other
+ * combinations.
  *
- * @throws {InvalidTrainingArgumentError} for an empty or repeated head list, or a non-scalar loss.
- * @throws {ModelError} for a head index the model does not have, or inputs it rejects.
+ * @throws {InvalidTrainingArgumentError} for an empty or repeated head list, a head index the model does not
+ * have, or a non-scalar loss.
+ * @throws {ModelError} for inputs the model rejects.
  */
 export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadByHeadGradients {
   const { model, input, loss, run = {} } = options;
