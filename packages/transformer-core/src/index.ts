@@ -21,4 +21,12 @@ export {
 } from './model.js';
 export type { NormParams } from './norm.js';
 export * from './parallel/index.js';
+export {
+  type NamedModelWeights,
+  type ParameterGroups,
+  parameterGroups,
+  type SetTrainableOptions,
+  setTrainable,
+} from './param-groups.js';
+export * from './per-head/index.js';
 export * from './train/index.js';

@@ -1,20 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { finiteDifferenceMismatches, maxAbsDiff, randn } from '../../test/gradcheck.js';
 import { crossEntropy } from './cross-entropy.js';
-import { InvalidTrainingArgumentError } from './errors.js';
+import { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
+import { createBigram } from './test-helpers/bigram.js';
+import { train } from './trainer.js';
 
-// Reference in plain JS (float64): -log softmax(z)[t], mask-weighted mean.
-function referenceLoss(z: number[][], t: number[], mask?: number[]): number {
-  let total = 0;
-  let weight = 0;
-  z.forEach((row, i) => {
+// Reference in plain JS (float64): -log softmax(z)[t] per row.
+function referenceRows(z: number[][], t: number[]): number[] {
+  return z.map((row, i) => {
     const m = Math.max(...row);
     const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-    const w = mask ? (mask[i] as number) : 1;
-    total += w * (lse - (row[t[i] as number] as number));
-    weight += w;
+    return lse - (row[t[i] as number] as number);
   });
+}
+
+// Mask-weighted mean of the reference rows.
+function referenceLoss(z: number[][], t: number[], mask?: number[]): number {
+  const weights = mask ?? z.map(() => 1);
+  const weight = weights.reduce((a, b) => a + b, 0);
+  const total = referenceRows(z, t).reduce((s, l, i) => s + (weights[i] as number) * l, 0);
   return weight === 0 ? 0 : total / weight;
+}
+
+// The plain log-softmax formula, autodiffed by tfjs: the naive path the hand-written gradient must match.
+function plainRows(x: tf.Tensor, targets: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  const vocabSize = x.shape[x.rank - 1] as number;
+  return tf.mul(tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.oneHot(targets, vocabSize)), -1)), mask);
 }
 
 const z = [
@@ -123,5 +135,181 @@ describe('crossEntropy', () => {
     check(() => crossEntropy(logits, tf.tensor1d([0, 1], 'int32')), 'targets');
     check(() => crossEntropy(tf.zeros([4]), tf.tensor1d([0], 'int32')), 'logits');
     check(() => crossEntropy(logits, tf.tensor1d([0, 1, 2], 'int32'), { mask: tf.ones([2]) }), 'mask');
+  });
+  describe("reduction 'none' and 'sum'", () => {
+    const logits = () => randn([2, 5, 7], 3, 3);
+    const targets = [
+      [0, 6, 3, 3, 1],
+      [2, 5, 4, 0, 6],
+    ];
+    const mask = [
+      [1, 1, 0, 1, 0.5],
+      [0, 1, 1, 1, 1],
+    ];
+
+    it("'none' gives mask·loss per position, shaped like the targets", () => {
+      tf.tidy(() => {
+        const x = logits();
+        const perToken = crossEntropy(x, tf.tensor2d(targets, undefined, 'int32'), {
+          mask: tf.tensor2d(mask),
+          reduction: 'none',
+        });
+        expect(perToken.shape).toEqual([2, 5]);
+        const z = x.arraySync() as number[][][];
+        const expected = z.map((batchRow, b) =>
+          referenceRows(batchRow, targets[b] as number[]).map(
+            (l, t) => l * ((mask[b] as number[])[t] as number),
+          ),
+        );
+        const got = perToken.arraySync() as number[][];
+        got.flat().forEach((v, i) => {
+          expect(v).toBeCloseTo(expected.flat()[i] as number, 5);
+        });
+        // [N, V] logits give [N].
+        const flat = crossEntropy(tf.reshape(x, [10, 7]), targets.flat(), { reduction: 'none' });
+        expect(flat.shape).toEqual([10]);
+      });
+    });
+
+    it("'sum' is the mask-weighted sum and 'mean' that sum over Σ mask", () => {
+      tf.tidy(() => {
+        const x = logits();
+        const t = tf.tensor2d(targets, undefined, 'int32');
+        const m = tf.tensor2d(mask);
+        const none = crossEntropy(x, t, { mask: m, reduction: 'none' });
+        const sum = crossEntropy(x, t, { mask: m, reduction: 'sum' }).dataSync()[0] as number;
+        const mean = crossEntropy(x, t, { mask: m }).dataSync()[0] as number;
+        expect(sum).toBeCloseTo(tf.sum(none).dataSync()[0] as number, 5);
+        expect(mean).toBeCloseTo(sum / 7.5, 5);
+      });
+    });
+
+    it('has the gradient of finite differences for every reduction, with a non-uniform upstream gradient', () => {
+      const t = tf.tensor2d(targets, undefined, 'int32');
+      const m = tf.tensor2d(mask);
+      const upstream = randn([2, 5], 9);
+      const x = logits();
+      for (const f of [
+        (z: tf.Tensor) =>
+          tf.sum(tf.mul(crossEntropy(z, t, { mask: m, reduction: 'none' }), upstream)) as tf.Scalar,
+        (z: tf.Tensor) => tf.mul(crossEntropy(z, t, { mask: m, reduction: 'sum' }), 0.7) as tf.Scalar,
+        (z: tf.Tensor) => crossEntropy(z, t, { mask: m }),
+      ]) {
+        expect(finiteDifferenceMismatches(f, [x], { samples: 24 })).toEqual([]);
+      }
+      tf.dispose([t, m, upstream, x]);
+    });
+
+    it('has the gradient of the plain log-softmax formula for every reduction (to 1e-6)', () => {
+      tf.tidy(() => {
+        const t = tf.tensor2d(targets, undefined, 'int32');
+        const m = tf.tensor2d(mask);
+        const x = logits();
+        const dy = randn([2, 5], 4);
+        const vjp = (f: (z: tf.Tensor) => tf.Tensor, dyOf?: tf.Tensor) =>
+          tf.grads((z: tf.Tensor) => f(z))([x], dyOf)[0] as tf.Tensor;
+        const none = vjp((z) => crossEntropy(z, t, { mask: m, reduction: 'none' }), dy);
+        expect(
+          maxAbsDiff(
+            none,
+            vjp((z) => plainRows(z, t, m), dy),
+          ),
+        ).toBeLessThan(1e-6);
+        const sum = vjp((z) => crossEntropy(z, t, { mask: m, reduction: 'sum' }));
+        expect(
+          maxAbsDiff(
+            sum,
+            vjp((z) => tf.sum(plainRows(z, t, m))),
+          ),
+        ).toBeLessThan(1e-6);
+      });
+    });
+
+    it('leaves no tensors behind for array inputs and per-position output', () => {
+      const x = logits();
+      const before = tf.memory().numTensors;
+      crossEntropy(x, targets, { mask, reduction: 'none' }).dispose();
+      crossEntropy(x, targets, { mask, reduction: 'sum' }).dispose();
+      tf.grad((z: tf.Tensor) => crossEntropy(z, targets, { mask }))(x).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    });
+  });
+
+  describe('invalid targets at kept positions', () => {
+    const V = 4;
+
+    it('from a tensor: NaN loss and gradient at that position only, no device read needed', () => {
+      tf.tidy(() => {
+        const x = tf.tensor2d(z);
+        for (const bad of [V, -1, 99]) {
+          const targets = tf.tensor1d([2, bad, 1], 'int32');
+          expect(Number.isNaN(crossEntropy(x, targets).dataSync()[0])).toBe(true);
+          expect(Number.isNaN(crossEntropy(x, targets, { reduction: 'sum' }).dataSync()[0])).toBe(true);
+          const perToken = Array.from(crossEntropy(x, targets, { reduction: 'none' }).dataSync());
+          expect(perToken.map(Number.isNaN)).toEqual([false, true, false]);
+          const grad = tf
+            .grad((zz: tf.Tensor) => crossEntropy(zz, targets))(x)
+            .arraySync() as number[][];
+          expect(grad.map((row) => row.every(Number.isNaN))).toEqual([false, true, false]);
+        }
+        // Target V = 4 once gave a finite loss (it was clamped to V - 1); a masked-out one still does.
+        const masked = crossEntropy(x, tf.tensor1d([2, V, 1], 'int32'), { mask: tf.tensor1d([1, 0, 1]) });
+        expect(masked.dataSync()[0]).toBeCloseTo(referenceLoss(z, [2, 0, 1], [1, 0, 1]), 5);
+      });
+    });
+
+    it('from arrays: a clear error naming the position, before anything runs', () => {
+      const x = tf.tensor2d(z);
+      const x3 = tf.reshape(x, [1, 3, 4]);
+      const before = tf.memory().numTensors;
+      const messageOf = (fn: () => unknown): string => {
+        try {
+          fn();
+        } catch (error) {
+          expect(InvalidTrainingArgumentError.isInstance(error)).toBe(true);
+          expect((error as InvalidTrainingArgumentError).field).toBe('targets');
+          return (error as Error).message;
+        }
+        return 'no error';
+      };
+      expect(messageOf(() => crossEntropy(x, [2, V, 1]))).toBe(
+        "targets: id 4 at [1] is not an integer in [0, 4) (the logits' last axis); mask the position out or fix the id",
+      );
+      expect(messageOf(() => crossEntropy(x3, [[2, 0, -1]]))).toMatch(/^targets: id -1 at \[0, 2\] /);
+      expect(messageOf(() => crossEntropy(x, [2, 0.5, 1]))).toMatch(/id 0.5 at \[1\]/);
+      expect(tf.memory().numTensors).toBe(before);
+      // An array mask that drops the position allows any id there, as with tensors.
+      const masked = crossEntropy(x, [2, -1, 1], { mask: [1, 0, 1] });
+      expect(masked.dataSync()[0]).toBeCloseTo(referenceLoss(z, [2, 0, 1], [1, 0, 1]), 5);
+      tf.dispose([x, x3, masked]);
+    });
+
+    it('stop train() at the step whose batch holds one, before the update is applied', async () => {
+      const model = createBigram({ vocabSize: V, dim: 3 });
+      const before = (model.params['head.weight'] as tf.Variable).arraySync();
+      const batchAt = (step: number) => ({
+        ids: tf.tensor2d([[0, 1, 2]], undefined, 'int32'),
+        targets: tf.tensor2d([[1, 2, step === 2 ? V : 3]], undefined, 'int32'),
+      });
+      let weightsBeforeBadStep: unknown;
+      const error = await train({
+        params: model.params,
+        lossFn: model.loss,
+        batches: batchAt,
+        steps: 5,
+        callbacks: [
+          {
+            onStep: ({ step }) => {
+              if (step === 2) weightsBeforeBadStep = (model.params['head.weight'] as tf.Variable).arraySync();
+            },
+          },
+        ],
+      }).catch((e: unknown) => e);
+      expect(NonFiniteLossError.isInstance(error) && error.step).toBe(3);
+      expect(before).not.toEqual(weightsBeforeBadStep);
+      expect((model.params['head.weight'] as tf.Variable).arraySync()).toEqual(weightsBeforeBadStep);
+      model.dispose();
+    });
   });
 });

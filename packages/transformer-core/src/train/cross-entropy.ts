@@ -1,34 +1,91 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidTrainingArgumentError } from './errors.js';
 
+/**
+ * How {@link crossEntropy} combines the per-position losses: `mean` (mask-weighted mean), `sum` (mask-weighted
+ * sum) or `none` (one loss per position, times its mask weight).
+ */
+export type CrossEntropyReduction = 'mean' | 'sum' | 'none';
+
+/**
+ * Per-position values of {@link crossEntropy} (class ids, mask weights): a tensor, or plain arrays `[N]` /
+ * `[B, T]`. Arrays are checked on the host before anything runs.
+ */
+export type PositionValues = tf.Tensor | number[] | number[][];
+
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
   /**
    * Weight per target, same shape as `targets` (`[N]` or `[B, T]`): 1 keeps a position, 0 ignores it (prompt
-   * tokens, padding). Any numeric dtype; it is cast to float32. The loss is the mask-weighted mean, so fully
-   * masked batches give 0 rather than NaN.
+   * tokens, padding). Any numeric dtype; it is cast to float32.
    * @default every position counts
    */
-  mask?: tf.Tensor;
+  mask?: PositionValues;
+  /**
+   * `mean`: `Σ mask·loss / Σ mask` (a fully masked batch gives 0 rather than NaN). `sum`: `Σ mask·loss`.
+   * `none`: `mask·loss` per position, shaped like `targets` (`[N]` or `[B, T]`): per-token log-likelihoods.
+   * @default 'mean'
+   */
+  reduction?: CrossEntropyReduction;
+}
+
+/** {@link CrossEntropyOptions} that reduce to a scalar. */
+export interface ScalarCrossEntropyOptions extends CrossEntropyOptions {
+  /** `mean` or `sum`; see {@link CrossEntropyOptions.reduction}. */
+  reduction?: 'mean' | 'sum';
+}
+
+/** {@link CrossEntropyOptions} that keep one loss per position. */
+export interface PerPositionCrossEntropyOptions extends CrossEntropyOptions {
+  /** One loss per position; see {@link CrossEntropyOptions.reduction}. */
+  reduction: 'none';
 }
 
 /**
- * Mean cross-entropy between `logits` (`[N, V]` or `[B, T, V]`) and int32 class ids `targets` (`[N]` or `[B, T]`).
+ * Cross-entropy between `logits` (`[N, V]` or `[B, T, V]`) and class ids `targets` (`[N]` or `[B, T]`): the
+ * mask-weighted mean (default) or sum as a scalar, or with `reduction: 'none'` one loss per position.
  *
- * Computed as `logSumExp(z) - z[target]`, which never exponentiates a large logit. The gradient is written by
- * hand (`(softmax(z) - onehot(target)) * weight`) instead of differentiating a gather: tfjs's `GatherV2` gradient
- * needs `UnsortedSegmentSum`, which the wasm backend does not have, so this loss trains on every backend.
+ * Per position, `loss = logSumExp(z) - z[target]`, which never exponentiates a large logit. The gradient is
+ * written by hand (`(softmax(z) - onehot(target)) · weight · dy` per row) instead of differentiating a gather:
+ * tfjs's `GatherV2` gradient needs `UnsortedSegmentSum`, which the wasm backend does not have, so this loss
+ * trains on every backend.
  *
- * Targets of positions the mask keeps must lie in `[0, V)`; that is not checked (it would cost a device read per
- * call). Masked-out positions may hold any id, e.g. -1 padding: ids are clamped into range before use, so they
- * never index outside the logits, and their weight is 0.
+ * **Invalid targets.** Positions the mask drops may hold any id (e.g. -1 padding): ids are clamped into range
+ * before use, so they never index outside the logits, and their weight is 0. A position the mask keeps must
+ * hold an integer in `[0, V)`:
+ * - targets given as arrays are checked on the host and a bad id throws {@link InvalidTrainingArgumentError}
+ *   (`field: 'targets'`) naming its position, before any tensor is made;
+ * - targets given as a tensor are not read (a device read per call would stall GPU backends every step).
+ *   Instead a bad id makes its position's loss **and** that row's gradient NaN, so the reduced loss is NaN: `train`
+ *   then stops with `NonFiniteLossError` at that step before applying the update, and `reduction: 'none'` on the
+ *   same batch shows which positions are NaN. The check costs a few elementwise ops on `[N]`, nothing on `[N, V]`.
+ *
+ * @throws {InvalidTrainingArgumentError} for ranks, shapes or dtypes that do not fit, naming `logits`, `targets`
+ * or `mask`; for array targets, also for a kept id outside `[0, V)`.
  */
 export function crossEntropy(
   logits: tf.Tensor,
-  targets: tf.Tensor,
+  targets: PositionValues,
+  options?: ScalarCrossEntropyOptions,
+): tf.Scalar;
+/**
+ * Per-position cross-entropy: `mask·(logSumExp(z) - z[target])`, shaped like `targets` (`[N]` or `[B, T]`).
+ * See the scalar form above for the gradient and for how invalid targets are reported.
+ */
+export function crossEntropy(
+  logits: tf.Tensor,
+  targets: PositionValues,
+  options: PerPositionCrossEntropyOptions,
+): tf.Tensor;
+export function crossEntropy(
+  logits: tf.Tensor,
+  targets: PositionValues,
   options: CrossEntropyOptions = {},
-): tf.Scalar {
-  const { mask } = options;
+): tf.Tensor {
+  const reduction = options.reduction ?? 'mean';
+  if (!['mean', 'sum', 'none'].includes(reduction)) {
+    throw new InvalidTrainingArgumentError('reduction', `expected 'mean', 'sum' or 'none', got ${reduction}`);
+  }
   if (logits.rank !== 2 && logits.rank !== 3) {
     throw new InvalidTrainingArgumentError(
       'logits',
@@ -37,60 +94,123 @@ export function crossEntropy(
   }
   const leading = logits.shape.slice(0, -1);
   const vocabSize = logits.shape[logits.rank - 1] as number;
-  if (targets.dtype !== 'int32') {
-    throw new InvalidTrainingArgumentError('targets', `expected dtype int32, got ${targets.dtype}`);
-  }
-  if (!sameShape(targets.shape, leading)) {
-    throw new InvalidTrainingArgumentError(
-      'targets',
-      `expected shape [${leading}] to match logits [${logits.shape}], got [${targets.shape}]`,
-    );
-  }
-  if (mask !== undefined && !sameShape(mask.shape, leading)) {
-    throw new InvalidTrainingArgumentError(
-      'mask',
-      `expected shape [${leading}] like targets, got [${mask.shape}]`,
-    );
-  }
+  const maskRows = options.mask === undefined ? undefined : positionRows('mask', options.mask, leading);
+  const targetRows = positionRows('targets', targets, leading);
+  if (targetRows !== undefined) checkHostTargets(targetRows, maskRows, leading, vocabSize);
+  const targetTensor = asTensor('targets', targets, logits.shape, 'int32');
+  const maskTensor = options.mask === undefined ? undefined : asTensor('mask', options.mask, logits.shape);
 
-  return tf.tidy(() => {
-    const z = tf.reshape(tf.cast(logits, 'float32'), [-1, vocabSize]); // [N, V]
-    const rows = z.shape[0] as number;
-    // Clamp masked-out ids (e.g. -1) into range; not clipByValue, whose wasm kernel ignores int32 (tfjs 4.22).
-    const t = tf.maximum(
-      tf.minimum(tf.reshape(targets, [-1]), tf.scalar(vocabSize - 1, 'int32')),
-      tf.scalar(0, 'int32'),
-    );
-    // weight_i = mask_i / sum(mask): the loss is a weighted sum, so one formula serves masked and plain means.
-    const keep = mask === undefined ? tf.ones([rows]) : tf.cast(tf.reshape(mask, [-1]), 'float32');
-    const weight = tf.div(keep, tf.maximum(tf.sum(keep), 1e-12)); // [N]
-
-    const lossOf = tf.customGrad((zIn, saveIn) => {
-      const x = zIn as tf.Tensor2D;
-      const save = saveIn as tf.GradSaveFunc;
-      const logNorm = tf.logSumExp(x, -1); // [N]
-      // z[i, t_i] by a flat gather: a forward gather runs on every backend, only its gradient does not.
-      const flatIndex = tf.add(tf.range(0, rows * vocabSize, vocabSize, 'int32'), t); // [N]
-      const picked = tf.gather(tf.reshape(x, [-1]), flatIndex); // [N]
-      const value = tf.sum(tf.mul(tf.sub(logNorm, picked), weight)) as tf.Scalar;
-      // Saved tensors outlive this tidy (t and weight do not). Saving x rather than softmax(x) means no
-      // [N, V] buffer is made when no gradient is taken (evaluation); backward rebuilds softmax from logNorm.
-      save([x, logNorm, t, weight]);
-      return {
-        value,
-        gradFunc: (dy, saved) => {
-          const [xs, lse, ts, w] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-          const probs = tf.exp(tf.sub(xs, tf.expandDims(lse, 1))); // softmax(z), [N, V]
-          // d/dz [logSumExp(z) - z_t] = softmax(z) - onehot(t), scaled by the row weight and upstream dy.
-          const rowScale = tf.expandDims(tf.mul(w, dy), 1); // [N, 1]
-          return tf.mul(tf.sub(probs, tf.oneHot(ts, vocabSize)), rowScale);
-        },
-      };
+  try {
+    return tf.tidy(() => {
+      const z = tf.reshape(tf.cast(logits, 'float32'), [-1, vocabSize]) as tf.Tensor2D; // [N, V]
+      const rows = z.shape[0] as number;
+      const raw = tf.reshape(targetTensor, [-1]); // [N]
+      // Clamp masked-out ids (e.g. -1) into range; not clipByValue, whose wasm kernel ignores int32 (tfjs 4.22).
+      const t = tf.maximum(
+        tf.minimum(raw, tf.scalar(vocabSize - 1, 'int32')),
+        tf.scalar(0, 'int32'),
+      ) as tf.Tensor1D;
+      const keep =
+        maskTensor === undefined ? tf.ones([rows]) : tf.cast(tf.reshape(maskTensor, [-1]), 'float32');
+      // mean: weight_i = mask_i / Σ mask, so one weighted sum serves masked and plain means.
+      const scaled = reduction === 'mean' ? tf.div(keep, tf.maximum(tf.sum(keep), 1e-12)) : keep;
+      // A kept id that clamping moved was out of range: NaN in its weight poisons its loss and gradient row.
+      const invalid = tf.logicalAnd(tf.notEqual(t, raw), tf.notEqual(keep, 0));
+      const weight = tf.where(invalid, tf.fill([rows], Number.NaN), scaled) as tf.Tensor1D; // [N]
+      const perRow = weightedRowLosses(z, t, weight); // [N]
+      return reduction === 'none' ? tf.reshape(perRow, leading) : tf.sum(perRow);
     });
-    return lossOf(z) as tf.Scalar;
+  } finally {
+    if (targetTensor !== targets) targetTensor.dispose();
+    if (maskTensor !== undefined && maskTensor !== options.mask) maskTensor.dispose();
+  }
+}
+
+// weight_i · (logSumExp(z_i) - z_i[t_i]) per row, with the hand-written gradient described on crossEntropy.
+function weightedRowLosses(z: tf.Tensor2D, t: tf.Tensor1D, weight: tf.Tensor1D): tf.Tensor1D {
+  const [rows, vocabSize] = z.shape;
+  const lossOf = tf.customGrad((zIn, saveIn) => {
+    const x = zIn as tf.Tensor2D;
+    const save = saveIn as tf.GradSaveFunc;
+    const logNorm = tf.logSumExp(x, -1); // [N]
+    // z[i, t_i] by a flat gather: a forward gather runs on every backend, only its gradient does not.
+    const flatIndex = tf.add(tf.range(0, rows * vocabSize, vocabSize, 'int32'), t); // [N]
+    const picked = tf.gather(tf.reshape(x, [-1]), flatIndex); // [N]
+    const value = tf.mul(tf.sub(logNorm, picked), weight) as tf.Tensor1D;
+    // Saved tensors outlive the caller's tidy (t and weight do not). Saving x rather than softmax(x) means no
+    // [N, V] buffer is made when no gradient is taken (evaluation); backward rebuilds softmax from logNorm.
+    save([x, logNorm, t, weight]);
+    return {
+      value,
+      gradFunc: (dy, saved) => {
+        const [xs, lse, ts, w] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const probs = tf.exp(tf.sub(xs, tf.expandDims(lse, 1))); // softmax(z), [N, V]
+        // d/dz [logSumExp(z) - z_t] = softmax(z) - onehot(t), scaled by the row weight and upstream dy_i.
+        const rowScale = tf.expandDims(tf.mul(w, dy), 1); // [N, 1]
+        return tf.mul(tf.sub(probs, tf.oneHot(ts, vocabSize)), rowScale);
+      },
+    };
+  });
+  return lossOf(z) as tf.Tensor1D;
+}
+
+// Rows of a plain-array argument ([N] as one row), after checking it has the shape `leading`; undefined for
+// a tensor argument, whose shape and dtype are checked by asTensor.
+function positionRows(field: string, value: PositionValues, leading: number[]): number[][] | undefined {
+  if (value instanceof tf.Tensor) return undefined;
+  const nested = leading.length === 2;
+  const rows = (nested ? value : [value]) as unknown[];
+  const ok =
+    Array.isArray(value) &&
+    rows.length === (nested ? leading[0] : 1) &&
+    rows.every(
+      (row) =>
+        Array.isArray(row) &&
+        row.length === leading[leading.length - 1] &&
+        row.every((v) => typeof v === 'number'),
+    );
+  if (!ok) {
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected a tensor or ${nested ? 'nested arrays' : 'an array'} of numbers of shape [${leading}] to match the logits`,
+    );
+  }
+  return rows as number[][];
+}
+
+function checkHostTargets(
+  targets: number[][],
+  mask: number[][] | undefined,
+  leading: number[],
+  vocabSize: number,
+): void {
+  targets.forEach((row, r) => {
+    row.forEach((id, c) => {
+      if (mask !== undefined && mask[r]?.[c] === 0) return;
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        const at = leading.length === 2 ? `[${r}, ${c}]` : `[${c}]`;
+        throw new InvalidTrainingArgumentError(
+          'targets',
+          `id ${id} at ${at} is not an integer in [0, ${vocabSize}) (the logits' last axis); mask the position out or fix the id`,
+        );
+      }
+    });
   });
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+// The argument as a tensor of shape `logitsShape` minus its last axis (arrays are converted, the caller
+// disposes the copy); tensors are checked, not copied.
+function asTensor(field: string, value: PositionValues, logitsShape: number[], dtype?: 'int32'): tf.Tensor {
+  const leading = logitsShape.slice(0, -1);
+  if (!(value instanceof tf.Tensor)) return tf.tensor(value, leading, dtype ?? 'float32');
+  if (dtype !== undefined && value.dtype !== dtype) {
+    throw new InvalidTrainingArgumentError(field, `expected dtype ${dtype}, got ${value.dtype}`);
+  }
+  if (!tf.util.arraysEqual(value.shape, leading)) {
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected shape [${leading}] to match logits [${logitsShape}], got [${value.shape}]`,
+    );
+  }
+  return value;
 }

@@ -3,7 +3,14 @@ export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 export type { BatchSource } from './batch-reader.js';
 export type { StepMetrics, TrainCallbacks, TrainResult, TrainStartInfo } from './callbacks.js';
 export { type ClippedGradients, clipByGlobalNorm, globalNorm, type NamedGradients } from './clip.js';
-export { type CrossEntropyOptions, crossEntropy } from './cross-entropy.js';
+export {
+  type CrossEntropyOptions,
+  type CrossEntropyReduction,
+  crossEntropy,
+  type PerPositionCrossEntropyOptions,
+  type PositionValues,
+  type ScalarCrossEntropyOptions,
+} from './cross-entropy.js';
 export { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 export { type EvaluateOptions, evaluate, type LossContext, type LossFn } from './evaluate.js';
 export { type GradientContext, type GradientFn, lossFnGradients } from './gradient-source.js';
