@@ -83,7 +83,11 @@ function stockAttention(qkv: tf.Tensor3D, ctx: AttentionContext): tf.Tensor3D {
   // A padded batch adds its [B, 1, 1, S] mask per row. A query whose every key is masked (a padding position of a
   // left-padded row) gets equal finite scores, so a uniform weighting instead of NaN; real queries never are.
   const masked = ctx.padding
-    ? tf.reshape(tf.add(tf.reshape(scores, [B, nHeads, T, S]), tf.add(causal, ctx.padding)), [B * nHeads, T, S])
+    ? tf.reshape(tf.add(tf.reshape(scores, [B, nHeads, T, S]), tf.add(causal, ctx.padding)), [
+        B * nHeads,
+        T,
+        S,
+      ])
     : tf.add(scores, causal);
   const weights = ctx.dropout(tf.softmax(masked));
   const y = tf.reshape(tf.matMul(weights, v3), [B, nHeads, T, headDim]);

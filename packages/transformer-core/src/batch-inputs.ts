@@ -41,7 +41,11 @@ export function readAttentionMask(mask: AttentionMaskInput, expected: Expected):
  *
  * @throws {ModelError} (`INPUT_INVALID`) naming `positionIds` and what is wrong with them.
  */
-export function readPositionIds(ids: PositionIdsInput, expected: Expected, contextLength: number): number[][] {
+export function readPositionIds(
+  ids: PositionIdsInput,
+  expected: Expected,
+  contextLength: number,
+): number[][] {
   const rows = readGrid(ids, 'positionIds', ['int32'], expected);
   for (const [b, row] of rows.entries()) {
     const bad = row.find((p) => !Number.isInteger(p) || p < 0 || p >= contextLength);
@@ -68,8 +72,14 @@ function readGrid(
     }
     return value.arraySync();
   }
-  if (!Array.isArray(value) || value.length !== rows || value.some((r) => !Array.isArray(r) || r.length !== columns)) {
-    const got = Array.isArray(value) ? `${value.length} rows of lengths ${value.map((r) => r?.length)}` : typeof value;
+  if (
+    !Array.isArray(value) ||
+    value.length !== rows ||
+    value.some((r) => !Array.isArray(r) || r.length !== columns)
+  ) {
+    const got = Array.isArray(value)
+      ? `${value.length} rows of lengths ${value.map((r) => r?.length)}`
+      : typeof value;
     fail(`${field} must be ${rows} rows of ${columns} numbers, ${want} (got ${got})`);
   }
   return value;

@@ -121,7 +121,8 @@ describe('KV cache', () => {
   it('holds one key and one value tensor per layer: a decoding step does not add tensors', () => {
     const model = createModel({ ...config, heads: { count: 2 } }, { seed: 6 });
     const cache = new KVCache();
-    const step = (part: number[][]) => tf.dispose(model.forward(part, { heads: [0, 1], kvCache: cache }).logits);
+    const step = (part: number[][]) =>
+      tf.dispose(model.forward(part, { heads: [0, 1], kvCache: cache }).logits);
     step(columns(0, 3));
     const held = tf.memory().numTensors;
     for (let t = 3; t < 9; t++) {
@@ -151,7 +152,9 @@ describe('KV cache', () => {
     };
     const [kept] = tf.grads(f(false))([x]);
     const [disposed] = tf.grads(f(true))([x]);
-    expect(Array.from((disposed as tf.Tensor).dataSync())).toEqual(Array.from((kept as tf.Tensor).dataSync()));
+    expect(Array.from((disposed as tf.Tensor).dataSync())).toEqual(
+      Array.from((kept as tf.Tensor).dataSync()),
+    );
   });
 
   // Coconut's multi-pass forward: a latent slot's input is the previous position's last hidden state (after ln_f)
@@ -159,45 +162,50 @@ describe('KV cache', () => {
   it.each([
     ['learned positions', { ...TINY }],
     ['rope + rmsnorm', { ...config, norm: 'rmsnorm' as const }],
-  ])('passes gradients through cached keys, values and fed-back states (%s) as a full forward does', (_, cfg) => {
-    const model = createModel(cfg, { seed: 4 });
-    const r = randn([2, 9, 11], 9);
-    const lastState = (states: { name: string; tensor: tf.Tensor3D }[] = [], t: number) => {
-      const h = states.find((s) => s.name === 'heads.0')?.tensor as tf.Tensor3D;
-      return model.finalNorm(tf.slice(h, [0, t, 0], [2, 1, 8]) as tf.Tensor3D);
-    };
-    // Naive: the thought at position 4 computed from positions 0..3, then one full forward over all 9.
-    const lossFull = () => {
-      const thought = lastState(model.forward(columns(0, 4), { returnHiddenStates: true }).hiddenStates, 3);
-      const x = model.embed(sequence);
-      const embeds = tf.concat(
-        [tf.slice(x, [0, 0, 0], [2, 4, 8]), thought, tf.slice(x, [0, 5, 0], [2, 4, 8])],
-        1,
-      ) as tf.Tensor3D;
-      return tf.sum(tf.mul(model.forward({ inputsEmbeds: embeds }).logits[0] as tf.Tensor, r)) as tf.Scalar;
-    };
-    const cache = new KVCache();
-    const lossCached = () => {
-      const first = model.forward(columns(0, 4), { kvCache: cache, returnHiddenStates: true });
-      const thought = lastState(first.hiddenStates, 3);
-      const second = model.forward({ inputsEmbeds: thought }, { kvCache: cache }).logits[0] as tf.Tensor;
-      const third = model.forward(columns(5, 9), { kvCache: cache }).logits[0] as tf.Tensor;
-      const logits = tf.concat([first.logits[0] as tf.Tensor, second, third], 1);
-      return tf.sum(tf.mul(logits, r)) as tf.Scalar;
-    };
-    const full = tf.variableGrads(lossFull);
-    const cached = tf.variableGrads(lossCached);
-    expect(cache.length).toBe(9);
-    cache.dispose();
-    expect(Math.abs((full.value.dataSync()[0] ?? 0) - (cached.value.dataSync()[0] ?? 1))).toBeLessThan(1e-4);
-    for (const [name, param] of Object.entries(model.params)) {
-      const a = full.grads[param.name] as tf.Tensor;
-      const b = cached.grads[param.name] as tf.Tensor;
-      expect(maxAbsDiff(a, b), name).toBeLessThan(1e-4);
-    }
-    tf.dispose([full, cached]);
-    model.dispose();
-  });
+  ])(
+    'passes gradients through cached keys, values and fed-back states (%s) as a full forward does',
+    (_, cfg) => {
+      const model = createModel(cfg, { seed: 4 });
+      const r = randn([2, 9, 11], 9);
+      const lastState = (states: { name: string; tensor: tf.Tensor3D }[] = [], t: number) => {
+        const h = states.find((s) => s.name === 'heads.0')?.tensor as tf.Tensor3D;
+        return model.finalNorm(tf.slice(h, [0, t, 0], [2, 1, 8]) as tf.Tensor3D);
+      };
+      // Naive: the thought at position 4 computed from positions 0..3, then one full forward over all 9.
+      const lossFull = () => {
+        const thought = lastState(model.forward(columns(0, 4), { returnHiddenStates: true }).hiddenStates, 3);
+        const x = model.embed(sequence);
+        const embeds = tf.concat(
+          [tf.slice(x, [0, 0, 0], [2, 4, 8]), thought, tf.slice(x, [0, 5, 0], [2, 4, 8])],
+          1,
+        ) as tf.Tensor3D;
+        return tf.sum(tf.mul(model.forward({ inputsEmbeds: embeds }).logits[0] as tf.Tensor, r)) as tf.Scalar;
+      };
+      const cache = new KVCache();
+      const lossCached = () => {
+        const first = model.forward(columns(0, 4), { kvCache: cache, returnHiddenStates: true });
+        const thought = lastState(first.hiddenStates, 3);
+        const second = model.forward({ inputsEmbeds: thought }, { kvCache: cache }).logits[0] as tf.Tensor;
+        const third = model.forward(columns(5, 9), { kvCache: cache }).logits[0] as tf.Tensor;
+        const logits = tf.concat([first.logits[0] as tf.Tensor, second, third], 1);
+        return tf.sum(tf.mul(logits, r)) as tf.Scalar;
+      };
+      const full = tf.variableGrads(lossFull);
+      const cached = tf.variableGrads(lossCached);
+      expect(cache.length).toBe(9);
+      cache.dispose();
+      expect(Math.abs((full.value.dataSync()[0] ?? 0) - (cached.value.dataSync()[0] ?? 1))).toBeLessThan(
+        1e-4,
+      );
+      for (const [name, param] of Object.entries(model.params)) {
+        const a = full.grads[param.name] as tf.Tensor;
+        const b = cached.grads[param.name] as tf.Tensor;
+        expect(maxAbsDiff(a, b), name).toBeLessThan(1e-4);
+      }
+      tf.dispose([full, cached]);
+      model.dispose();
+    },
+  );
 
   it('rejects bad truncation', () => {
     const model = createModel(config);
@@ -350,7 +358,9 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
       return unembed(h);
     };
     try {
-      expect(failure(() => model.forward([[3, 4]], { heads: [0, 1], kvCache: cache }))).toBe('other: Error: out of memory');
+      expect(failure(() => model.forward([[3, 4]], { heads: [0, 1], kvCache: cache }))).toBe(
+        'other: Error: out of memory',
+      );
     } finally {
       model.unembed = unembed;
     }
@@ -362,7 +372,9 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
 
   it('a failed first call leaves an empty cache with no layers', () => {
     const cache = new KVCache();
-    expect(failure(() => model.forward([[1]], { kvCache: cache, positionIds: [[-1]] }))).toContain('positionIds[0]');
+    expect(failure(() => model.forward([[1]], { kvCache: cache, positionIds: [[-1]] }))).toContain(
+      'positionIds[0]',
+    );
     expect(snapshot(cache)).toEqual({ length: 0, layers: [] });
     cache.dispose();
   });

@@ -126,9 +126,13 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
   it('names its hidden states: embed, blocks.<l> (the trunk), then heads.<i> for each requested head', () => {
     const model = createModel(config, { seed: 1 });
     const requested = [...heads].reverse(); // order follows options.heads, not the head index
-    const trunkBlocks = model.config.heads.type === 'transformer' ? model.config.nLayers - 1 : model.config.nLayers;
+    const trunkBlocks =
+      model.config.heads.type === 'transformer' ? model.config.nLayers - 1 : model.config.nLayers;
     tf.tidy(() => {
-      const { hiddenStates = [], logits } = model.forward(ids, { heads: requested, returnHiddenStates: true });
+      const { hiddenStates = [], logits } = model.forward(ids, {
+        heads: requested,
+        returnHiddenStates: true,
+      });
       expect(hiddenStates.map((s) => s.name)).toEqual([
         'embed',
         ...Array.from({ length: trunkBlocks }, (_, l) => `blocks.${l}`),
@@ -143,7 +147,9 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
       expect(maxAbsDiff(state('embed'), embedded)).toBe(0);
       // The trunk reports the same states; its last block is the trunk output z.
       const trunk = model.trunk(x, { returnHiddenStates: true });
-      expect(trunk.hiddenStates?.map((s) => s.name)).toEqual(hiddenStates.slice(0, trunkBlocks + 1).map((s) => s.name));
+      expect(trunk.hiddenStates?.map((s) => s.name)).toEqual(
+        hiddenStates.slice(0, trunkBlocks + 1).map((s) => s.name),
+      );
       for (const [l, s] of (trunk.hiddenStates ?? []).entries()) {
         expect(maxAbsDiff(s.tensor, (hiddenStates[l] as { tensor: tf.Tensor3D }).tensor)).toBe(0);
       }
@@ -157,8 +163,13 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
     model.dispose();
   });
 
-  it('returns hidden states of its own: disposing them leaves the caller\'s input embeddings intact', () => {
-    const model = createModel({ ...config, nLayers: 1, heads: { count: 1, type: 'transformer' }, positional: 'rope' });
+  it("returns hidden states of its own: disposing them leaves the caller's input embeddings intact", () => {
+    const model = createModel({
+      ...config,
+      nLayers: 1,
+      heads: { count: 1, type: 'transformer' },
+      positional: 'rope',
+    });
     const x = model.embed(ids);
     const before = tf.memory().numTensors;
     const out = model.forward({ inputsEmbeds: x }, { returnHiddenStates: true });

@@ -366,7 +366,11 @@ export class TransformerModel {
     if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
     const dropout = this.dropout(options, 1 + i);
     const layerName = `heads.${i}`;
-    return block(z, headParams.block, this.attentionContext(call, options.kvCache, layerName, dropout, options));
+    return block(
+      z,
+      headParams.block,
+      this.attentionContext(call, options.kvCache, layerName, dropout, options),
+    );
   }
 
   // Learned position embeddings [B or 1, T, dModel]: a slice for consecutive positions, else rows gathered by the
@@ -450,11 +454,15 @@ export class TransformerModel {
   }
 
   private checkHeads(heads: number[]): number[] {
-    if (heads.length === 0) throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
+    if (heads.length === 0)
+      throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
     for (const i of heads) this.checkHead(i);
     const repeated = heads.find((i, j) => heads.indexOf(i) !== j);
     if (repeated !== undefined) {
-      throw new ModelError('INPUT_INVALID', `options.heads names head ${repeated} twice; name each head once`);
+      throw new ModelError(
+        'INPUT_INVALID',
+        `options.heads names head ${repeated} twice; name each head once`,
+      );
     }
     return heads;
   }
@@ -487,17 +495,29 @@ export class TransformerModel {
   // Everything a cached call will read or extend must hold `offset` positions of this batch size and geometry.
   private checkCache(
     cache: KVCache,
-    { batchSize, offset, trunk, heads }: { batchSize: number; offset: number; trunk: boolean; heads: number[] },
+    {
+      batchSize,
+      offset,
+      trunk,
+      heads,
+    }: { batchSize: number; offset: number; trunk: boolean; heads: number[] },
   ): void {
     const { nHeads, dModel } = this.config;
     const headDim = dModel / nHeads;
-    const headLayers = this.config.heads.type === 'transformer' ? heads.map((i) => ({ i, name: `heads.${i}` })) : [];
-    const layers = [...(trunk ? this.p.blocks.map((_, l) => ({ i: -1, name: `blocks.${l}` })) : []), ...headLayers];
+    const headLayers =
+      this.config.heads.type === 'transformer' ? heads.map((i) => ({ i, name: `heads.${i}` })) : [];
+    const layers = [
+      ...(trunk ? this.p.blocks.map((_, l) => ({ i: -1, name: `blocks.${l}` })) : []),
+      ...headLayers,
+    ];
     for (const { i, name } of layers) {
       const layer = cache.peek(name);
       const [b, h, hd] = layer?.geometry ?? [batchSize, nHeads, headDim];
       if (b !== batchSize) {
-        throw new ModelError('CACHE_INVALID', `KV cache holds batch size ${b}, but the input has ${batchSize}`);
+        throw new ModelError(
+          'CACHE_INVALID',
+          `KV cache holds batch size ${b}, but the input has ${batchSize}`,
+        );
       }
       if (h !== nHeads || hd !== headDim) {
         throw new ModelError(
@@ -544,5 +564,7 @@ export class TransformerModel {
 }
 
 function isEmbeddings(input: ForwardInput): input is { inputsEmbeds: tf.Tensor3D } {
-  return !(input instanceof tf.Tensor) && !Array.isArray(input) && typeof input === 'object' && input !== null;
+  return (
+    !(input instanceof tf.Tensor) && !Array.isArray(input) && typeof input === 'object' && input !== null
+  );
 }

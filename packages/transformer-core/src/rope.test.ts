@@ -40,12 +40,20 @@ describe('rope', () => {
 
   it('with per-row position ids rotates each row as that row alone at its positions, in both layouts', () => {
     const x = randn([2, 3, 2, 4], 6) as tf.Tensor4D; // [B, nHeads, T, headDim]
-    const ids = tf.tensor2d([[5, 6], [0, 9]], [2, 2], 'int32');
+    const ids = tf.tensor2d(
+      [
+        [5, 6],
+        [0, 9],
+      ],
+      [2, 2],
+      'int32',
+    );
     const perRow = applyRope(x, ropeAngles(tables, ids, 2));
     // Row 0 sits at positions 5, 6; row 1 at 0 and 9 (not consecutive: each position is looked up on its own).
     const row = (t: tf.Tensor, b: number) => tf.slice(t, [b, 0, 0, 0], [1, 3, 2, 4]) as tf.Tensor4D;
     expect(maxAbsDiff(row(perRow, 0), rotate(row(x, 0), 5))).toBe(0);
-    const at = (t: tf.Tensor4D, pos: number) => rotate(tf.slice(t, [1, 0, pos === 0 ? 0 : 1, 0], [1, 3, 1, 4]) as tf.Tensor4D, pos);
+    const at = (t: tf.Tensor4D, pos: number) =>
+      rotate(tf.slice(t, [1, 0, pos === 0 ? 0 : 1, 0], [1, 3, 1, 4]) as tf.Tensor4D, pos);
     expect(maxAbsDiff(tf.slice(perRow, [1, 0, 0, 0], [1, 3, 1, 4]), at(x, 0))).toBe(0);
     expect(maxAbsDiff(tf.slice(perRow, [1, 0, 1, 0], [1, 3, 1, 4]), at(x, 9))).toBe(0);
     // Time before heads ([B, T, nHeads, headDim], the packed layout the fused attention reads) gives the same.
