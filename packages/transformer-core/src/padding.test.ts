@@ -207,6 +207,11 @@ describe('attention mask and position ids', () => {
         const first = tf.slice(l, [0, 0, 0], [1, 4, 11]);
         expect(maxAbsDiff(first, alone[j] as tf.Tensor) / scale(first)).toBeLessThan(1e-5);
       }
+      // Its gradients are finite too: a loss that (wrongly) counts the masked row cannot poison the weights.
+      const { grads } = tf.variableGrads(
+        () => tf.sum(model.forward(ids, { heads: [0, 1], attentionMask }).logits[1] as tf.Tensor) as tf.Scalar,
+      );
+      for (const g of Object.values(grads)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
     });
     model.dispose();
   });
