@@ -209,7 +209,8 @@ describe('attention mask and position ids', () => {
       }
       // Its gradients are finite too: a loss that (wrongly) counts the masked row cannot poison the weights.
       const { grads } = tf.variableGrads(
-        () => tf.sum(model.forward(ids, { heads: [0, 1], attentionMask }).logits[1] as tf.Tensor) as tf.Scalar,
+        () =>
+          tf.sum(model.forward(ids, { heads: [0, 1], attentionMask }).logits[1] as tf.Tensor) as tf.Scalar,
       );
       for (const g of Object.values(grads)) expect(tf.all(tf.isFinite(g)).dataSync()[0]).toBe(1);
     });
