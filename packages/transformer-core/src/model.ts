@@ -210,13 +210,7 @@ export class TransformerModel {
     const cache = options.kvCache;
     const offset = this.checkPositions(T, cache);
     if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads: [] });
-    const call = this.prepareCall(B, T, offset, options);
-    try {
-      const run = () => this.runTrunk(x, call, options);
-      return cache ? cache.atomically(run) : run();
-    } finally {
-      call.dispose();
-    }
+    return this.inCall([B, T, offset], options, (call) => this.runTrunk(x, call, options));
   }
 
   /**
@@ -241,13 +235,7 @@ export class TransformerModel {
       }
       this.checkCache(cache, { batchSize: B, offset, trunk: false, heads: [i] });
     }
-    const call = this.prepareCall(B, T, offset, options);
-    try {
-      const run = () => this.runHead(i, z, call, options);
-      return cache ? cache.atomically(run) : run();
-    } finally {
-      call.dispose();
-    }
+    return this.inCall([B, T, offset], options, (call) => this.runHead(i, z, call, options));
   }
 
   /** The shared final norm `ln_f` applied to a head output `h` (`[B, T, dModel]`). */
@@ -276,28 +264,22 @@ export class TransformerModel {
       const cache = options.kvCache;
       const offset = this.checkPositions(T, cache);
       if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads });
-      const call = this.prepareCall(B, T, offset, options);
-      try {
-        const run = () => {
-          const runOptions = {
-            ...options,
-            seed: options.training ? (options.seed ?? this.dropoutSeeds()) : undefined,
-          };
-          return tf.tidy(() => {
-            const x = embeds ?? this.embed(ids as tf.Tensor2D);
-            const { output: z, hiddenStates } = this.runTrunk(x, call, runOptions);
-            const logits = heads.map((i) => {
-              const h = this.runHead(i, z, call, runOptions);
-              hiddenStates?.push({ name: `heads.${i}`, tensor: h });
-              return this.unembed(h);
-            });
-            return hiddenStates ? { logits, hiddenStates } : { logits };
-          });
+      return this.inCall([B, T, offset], options, (call) => {
+        const runOptions = {
+          ...options,
+          seed: options.training ? (options.seed ?? this.dropoutSeeds()) : undefined,
         };
-        return cache ? cache.atomically(run) : run();
-      } finally {
-        call.dispose();
-      }
+        return tf.tidy(() => {
+          const x = embeds ?? this.embed(ids as tf.Tensor2D);
+          const { output: z, hiddenStates } = this.runTrunk(x, call, runOptions);
+          const logits = heads.map((i) => {
+            const h = this.runHead(i, z, call, runOptions);
+            hiddenStates?.push({ name: `heads.${i}`, tensor: h });
+            return this.unembed(h);
+          });
+          return hiddenStates ? { logits, hiddenStates } : { logits };
+        });
+      });
     } finally {
       if (ids !== input) ids?.dispose();
     }
@@ -380,6 +362,22 @@ export class TransformerModel {
     if (call.positionIds === undefined) return tf.slice(table, [call.offset, 0], [T, d]);
     const rows = this.kernels.embedLookup(table, tf.reshape(call.positionIds, [B * T]) as tf.Tensor1D);
     return tf.reshape(rows, [B, T, d]);
+  }
+
+  // Runs `body` with the call's context (after validating attentionMask and positionIds) as one KV-cache
+  // transaction: every cache write of the call takes effect when it returns, none if it throws.
+  private inCall<R>(
+    [B, T, offset]: [number, number, number],
+    options: RunOptions,
+    body: (call: CallContext) => R,
+  ): R {
+    const call = this.prepareCall(B, T, offset, options);
+    try {
+      const run = () => body(call);
+      return options.kvCache ? options.kvCache.atomically(run) : run();
+    } finally {
+      call.dispose();
+    }
   }
 
   // Validates attentionMask and positionIds against [B, T] after `offset` cached positions, then builds their
@@ -470,7 +468,7 @@ export class TransformerModel {
   // [B, T] of a residual-stream input [B, T, dModel].
   private checkStates(x: tf.Tensor3D, what: string): [number, number] {
     const d = this.config.dModel;
-    const [B = 0, T = 0] = x.shape;
+    const [B = 0, T = 0] = x instanceof tf.Tensor ? x.shape : [];
     if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[2] !== d || B < 1 || T < 1) {
       const got = x instanceof tf.Tensor ? `[${x.shape}]` : typeof x;
       throw new ModelError('INPUT_INVALID', `${what} must be [B, T, ${d}] with B, T ≥ 1 (got ${got})`);
