@@ -167,6 +167,7 @@ describe('KV cache', () => {
     (_, cfg) => {
       const model = createModel(cfg, { seed: 4 });
       const r = randn([2, 9, 11], 9);
+      const before = tf.memory().numTensors;
       const lastState = (states: { name: string; tensor: tf.Tensor3D }[] = [], t: number) => {
         const h = states.find((s) => s.name === 'heads.0')?.tensor as tf.Tensor3D;
         return model.finalNorm(tf.slice(h, [0, t, 0], [2, 1, 8]) as tf.Tensor3D);
@@ -203,6 +204,8 @@ describe('KV cache', () => {
         expect(maxAbsDiff(a, b), name).toBeLessThan(1e-4);
       }
       tf.dispose([full, cached]);
+      expect(tf.memory().numTensors).toBe(before);
+      r.dispose();
       model.dispose();
     },
   );

@@ -79,47 +79,52 @@ describe.each(VARIANTS)('left-padded batch: %s', (_, config) => {
     model.dispose();
   });
 
+  // The padded batch fed through a KV cache in chunks of 4, 1 and 1 columns: logits [3, 6, V] per head.
+  const chunked = (model: TransformerModel, cache: KVCache) => {
+    const parts = [
+      [0, 4],
+      [4, 5],
+      [5, 6],
+    ].map(([from = 0, to = 0]) => {
+      const { attentionMask, positionIds } = paddedWindow(pads, { start: 0, from, to });
+      const ids = batch.ids.map((row) => row.slice(from, to));
+      return model.forward(ids, { heads, kvCache: cache, attentionMask, positionIds }).logits;
+    });
+    return heads.map((_, j) =>
+      tf.concat(
+        parts.map((p) => p[j] as tf.Tensor),
+        1,
+      ),
+    );
+  };
+
   it('does the same through a KV cache fed in chunks (mask over cached + new positions)', () => {
     const model = createModel(config, { seed: 2 });
     const cache = new KVCache();
     tf.tidy(() => {
       const alone = unpadded(model);
-      const chunks = [
-        [0, 4],
-        [4, 5],
-        [5, 6],
-      ] as const;
-      const parts = chunks.map(([from, to]) => {
-        const { attentionMask, positionIds } = paddedWindow(pads, { start: 0, from, to });
-        const ids = batch.ids.map((row) => row.slice(from, to));
-        return model.forward(ids, { heads, kvCache: cache, attentionMask, positionIds }).logits;
-      });
-      heads.forEach((_, j) => {
-        const l = tf.concat(
-          parts.map((p) => p[j] as tf.Tensor),
-          1,
-        );
+      for (const [j, l] of chunked(model, cache).entries()) {
         for (const b of rows.keys()) {
           const expected = alone[b]?.[j] as tf.Tensor;
           expect(maxAbsDiff(realPart(l, b), expected) / scale(expected)).toBeLessThan(1e-5);
         }
-      });
+      }
     });
     expect(cache.length).toBe(6);
     cache.dispose();
     model.dispose();
   });
 
-  it('has the gradients of the rows run alone (loss on real positions only)', () => {
+  it('has the gradients of the rows run alone, in one pass or through a KV cache (loss on real positions)', () => {
     const model = createModel(config, { seed: 3 });
     const r = heads.map((i) => randn([3, 6, 11], 30 + i));
     const realMask = tf.tensor3d(batch.attentionMask.map((row) => row.map((m) => [m])));
-    const lossBatched = () =>
-      tf.addN(
-        model
-          .forward(batch.ids, { heads, ...batch })
-          .logits.map((l, j) => tf.sum(tf.mul(tf.mul(l, realMask), r[j] as tf.Tensor))),
-      ) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const onReal = (logits: tf.Tensor[]) =>
+      tf.addN(logits.map((l, j) => tf.sum(tf.mul(tf.mul(l, realMask), r[j] as tf.Tensor)))) as tf.Scalar;
+    const lossBatched = () => onReal(model.forward(batch.ids, { heads, ...batch }).logits);
+    const cache = new KVCache();
+    const lossCached = () => onReal(chunked(model, cache));
     const lossAlone = () =>
       tf.addN(
         rows.flatMap((row, b) =>
@@ -129,14 +134,20 @@ describe.each(VARIANTS)('left-padded batch: %s', (_, config) => {
           }),
         ),
       ) as tf.Scalar;
-    const batched = tf.variableGrads(lossBatched);
     const alone = tf.variableGrads(lossAlone);
-    for (const [name, param] of Object.entries(model.params)) {
-      const expected = alone.grads[param.name] as tf.Tensor;
-      const actual = batched.grads[param.name] as tf.Tensor;
-      expect(maxAbsDiff(actual, expected) / scale(expected), name).toBeLessThan(1e-5);
+    for (const loss of [lossBatched, lossCached]) {
+      const batched = tf.variableGrads(loss);
+      for (const [name, param] of Object.entries(model.params)) {
+        const expected = alone.grads[param.name] as tf.Tensor;
+        const actual = batched.grads[param.name] as tf.Tensor;
+        expect(maxAbsDiff(actual, expected) / scale(expected), name).toBeLessThan(1e-5);
+      }
+      tf.dispose(batched);
     }
-    tf.dispose([batched, alone, r, realMask]);
+    cache.dispose();
+    tf.dispose(alone);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([r, realMask]);
     model.dispose();
   });
 
