@@ -1,5 +1,7 @@
+export type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
 export * from './checkpoint/index.js';
 export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelConfig } from './config.js';
+export { type DecodeStepOptions, decodeStep } from './decode-step.js';
 export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
 export { type GenerateOptions, generate } from './generate.js';
 export { embedLookup } from './kernels/embed-lookup.js';
@@ -7,12 +9,14 @@ export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
 export { loadWasmKernels, wasmKernelsAvailable } from './kernels/wasm-host.js';
 export { KVCache } from './kv-cache.js';
+export { type LeftPaddedBatch, type LeftPadOptions, leftPad } from './left-padding.js';
 export {
   type CreateModelOptions,
   createModel,
   type ForwardInput,
   type ForwardOptions,
   type ForwardOutput,
+  type HiddenState,
   type RunOptions,
   type TokenIds,
   TransformerModel,
@@ -29,4 +33,6 @@ export {
   setTrainable,
 } from './param-groups.js';
 export * from './per-head/index.js';
+export type { EmbeddingsPrompt, GeneratePrompt } from './prompt-source.js';
+export { type SamplingOptions, sampleToken, samplingDistribution, seededRandom } from './sample.js';
 export * from './train/index.js';
