@@ -80,7 +80,7 @@ for (const [key, base] of samples.base) {
   });
 }
 const report: BenchReport = {
-  title: `${id}: ${headCommit} against ${baseCommit}`,
+  title: `${id}: head ${headCommit} against base ${baseCommit}`,
   rows,
   notes: [
     `median ${metric} over ${rounds} alternating rounds (base, head, base, head, …) in one run` +
