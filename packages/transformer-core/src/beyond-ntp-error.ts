@@ -71,7 +71,7 @@ export abstract class BeyondNtpError<Code extends string = string> extends Error
   static isInstance<T>(
     this: BrandedErrorClass<T>,
     error: unknown,
-  ): error is T extends { code: infer C } ? (0 extends 1 & C ? BeyondNtpError : T) : T {
+  ): error is 0 extends 1 & T[keyof T & 'code'] ? BeyondNtpError : T {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the call names, which is the point.
     return typeof error === 'object' && error !== null && ownBrand(this) in error;
   }
