@@ -31,8 +31,8 @@ export interface BrandedErrorClass<T> {
  * SpecDecodeError.isInstance(error); // error is SpecDecodeError
  * ```
  *
- * Packages that cannot depend on transformer-core (runtime, tokenizer, synth-tasks) follow the same shape —
- * `code: string` and the brand `Symbol.for('@beyond-ntp/BeyondNtpError')` on every instance — so
+ * Packages that cannot depend on transformer-core (runtime, tokenizer, synth-tasks, target-reorder-mi) follow
+ * its shape — `code: string` and the brand `Symbol.for('@beyond-ntp/BeyondNtpError')` on every instance — so
  * `BeyondNtpError.isInstance` recognises their errors too; this class therefore has no members beyond `Error`'s
  * and `code`.
  */

@@ -56,8 +56,9 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
  * and float32 dtype, and no other tensor may be. The caller owns the model (`model.dispose()`).
  *
  * @throws {ConfigError} naming `config.json` and the field, when the config is invalid.
- * @throws {CheckpointError} naming the file: missing (`CHECKPOINT_NOT_FOUND`), malformed (`CHECKPOINT_INVALID`), or
- * holding tensors that do not fit the config (`CHECKPOINT_MISMATCH`, naming the tensor). Nothing is left allocated.
+ * @throws {CheckpointError} naming the file: missing (`CHECKPOINT_NOT_FOUND`), malformed
+ * (`CHECKPOINT_INVALID`), or holding tensors that do not fit the config (`CHECKPOINT_MISMATCH`, naming the
+ * tensor). Nothing is left allocated.
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<TransformerModel> {
   const path = await modelDirectory(dir, options.step);

@@ -1,6 +1,7 @@
-// Simulated crashes for the save tests: `node:fs/promises` whose `open` or `rename` fails at a chosen path, as a
-// process killed there would stop. A test file mocks the module with
-//   vi.mock('node:fs/promises', async (original) => (await import('./test-helpers/crashing-fs.js')).crashingFs(await original()));
+// Simulated crashes for the save tests: `node:fs/promises` whose `open` or `rename` fails at a chosen path, as
+// a process killed there would stop. A test file mocks the module with
+//   vi.mock('node:fs/promises', async (original) =>
+//     (await import('./test-helpers/crashing-fs.js')).crashingFs(await original()));
 // and sets `failAt` (empty strings: no crash).
 
 /** Where the next save stops: an `open` of a path containing `open`, a `rename` to a path ending in `rename`. */
