@@ -1,10 +1,18 @@
 export type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
+export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
 export * from './checkpoint/index.js';
-export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelConfig } from './config.js';
+export {
+  type ModelConfig,
+  type ModelConfigInput,
+  modelConfigSchema,
+  type ParseModelConfigOptions,
+  parseModelConfig,
+} from './config.js';
 export { type DecodeStepOptions, decodeStep } from './decode-step.js';
-export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
+export { ConfigError, type ConfigErrorOptions, ModelError, type ModelErrorCode } from './errors.js';
 export { type GenerateOptions, generate } from './generate.js';
 export { embedLookup } from './kernels/embed-lookup.js';
+export { KernelError, type KernelErrorCode } from './kernels/errors.js';
 export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
 export { loadWasmKernels, wasmKernelsAvailable } from './kernels/wasm-host.js';

@@ -7,5 +7,8 @@ it('the README example runs and prints what its comments say', async () => {
     '8 new tokens, 0 tensors left behind',
     '4 and 4 tokens',
     '1×3×16, 1×3×16 | embed blocks.0 blocks.1 heads.0 heads.1',
+    'same logits: true',
+    'CHECKPOINT_NOT_FOUND',
+    'DraftError true false',
   ]);
 });
