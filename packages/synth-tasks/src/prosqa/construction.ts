@@ -7,6 +7,8 @@ import {
   type DagRules,
   distancesFrom,
   dropIsolated,
+  FROM_OTHER,
+  FROM_ROOT,
   PRUNED_RULES,
   pruneUnrelated,
   RELEASED_RULES,
@@ -97,7 +99,9 @@ export function sampleQuestionGraph(rng: Rng, options: SampleQuestionGraphOption
   const dist = (start: 0 | 1, node: number) => distances[start]?.[node] as number;
   const ownLeaves = (start: 0 | 1) =>
     children.flatMap((c, node) =>
-      c.length === 0 && labels[node] === start + 1 && (!construction.deeperStart || hasParent.has(node))
+      c.length === 0 &&
+      labels[node] === (start === 0 ? FROM_ROOT : FROM_OTHER) &&
+      (!construction.deeperStart || hasParent.has(node))
         ? [node]
         : [],
     );
