@@ -65,7 +65,7 @@ export function summarize(args: { results: RunResult<Json>[]; mode: Mode }): Sum
     verdict: compareConditions({ results, ...top, higherIsBetter: true }),
     checks,
     metrics: TABLE_METRICS.filter((m) => reported.has(m)),
-    plots: plans.flatMap((plan) => plotsFor(plan, results)),
+    plots: plans.flatMap(plotsFor),
     notes: [
       ordersNote(results),
       ...plans.map((plan) => bestOrderNote(plan, results)),
@@ -78,7 +78,7 @@ export function summarize(args: { results: RunResult<Json>[]; mode: Mode }): Sum
 
 const conditionsOf = (plan: TaskPlan) => plan.orders.map((o) => `${plan.group}-${o}`);
 
-function plotsFor(plan: TaskPlan, results: readonly RunResult<Json>[]): PlotSpec[] {
+function plotsFor(plan: TaskPlan): PlotSpec[] {
   const conditions = conditionsOf(plan);
   const g = plan.group;
   if (plan.task === 'labels') {
@@ -140,44 +140,14 @@ function plotsFor(plan: TaskPlan, results: readonly RunResult<Json>[]): PlotSpec
       conditions,
       title: `${g}: final exact match`,
     },
-    digitPlot(plan, results),
-  ];
-}
-
-/** Final accuracy at each natural digit position, mean over seeds, one bar per order. */
-function digitPlot(plan: TaskPlan, results: readonly RunResult<Json>[]): PlotSpec {
-  const width = 2 * (plan.digits ?? 2);
-  const values = conditionsOf(plan).flatMap((condition) => {
-    const runs = results.filter((r) => r.condition === condition);
-    if (runs.length === 0) return [];
-    return Array.from({ length: width }, (_, i) => {
-      const metric = digitMetric(width - 1 - i);
-      return { condition, digit: metric, order: i, accuracy: mean(runs.map((r) => r.metrics[metric] ?? 0)) };
-    });
-  });
-  return {
-    kind: 'vega-lite',
-    file: `${plan.group}-digits.svg`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: `${plan.group}: final accuracy per natural digit position (mean over seeds)`,
-      width: 480,
-      height: 280,
-      data: { values },
-      mark: 'bar',
-      encoding: {
-        x: {
-          field: 'digit',
-          type: 'nominal',
-          sort: { field: 'order' },
-          title: 'answer digit (most significant first)',
-        },
-        xOffset: { field: 'condition', sort: conditionsOf(plan) },
-        y: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] } },
-        color: { field: 'condition', type: 'nominal', sort: conditionsOf(plan) },
-      },
+    {
+      kind: 'comparison',
+      file: `${g}-final-tens.svg`,
+      metric: TENS,
+      conditions,
+      title: `${g}: final tens-digit accuracy`,
     },
-  };
+  ];
 }
 
 /** Which positions each condition emits first to last, and what chose the order. */
