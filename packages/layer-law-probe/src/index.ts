@@ -20,6 +20,14 @@ export {
   type ProbeReportOptions,
   type TargetReport,
 } from './layer-probe.js';
+export { type ModelHiddenStates, modelLayerNames, readModelHiddenStates } from './model-adapter.js';
 export { DEFAULT_NORM_EPS, type Normalization } from './normalization.js';
+export {
+  type LayerLawPlotOptions,
+  type LayerLawSeries,
+  layerLawPlotSpec,
+  renderLayerLawSvg,
+} from './plot.js';
 export type { ProbeBatch } from './probe-batch.js';
+export { type ModelBatch, type ProbeModelOptions, probeModel } from './probe-model.js';
 export { type ProbeTarget, TARGET_OFFSETS } from './targets.js';
