@@ -32,7 +32,8 @@ export interface LayerProbeOptions {
   normalization: Normalization;
   /**
    * What the states are regressed onto. Each target after the first costs O(d) per token, not O(d²): the d×d
-   * statistics are shared and only the positions a target lacks (sequence ends) are subtracted.
+   * statistics are kept once, over every position some target uses, and each target subtracts the few it lacks
+   * (sequence ends), at the price of one more d×d matrix per layer for such a target.
    * @default ['next']
    */
   targets?: ProbeTarget[];
@@ -101,7 +102,8 @@ export interface ProbeReport {
 /** One target's moments on one layer: over the layer's rows, less the rows the target has no token for. */
 interface TargetState {
   target: TargetMoments;
-  excluded: FeatureMoments;
+  /** The layer's rows this target has no token for; created at the first one (never, for a single target). */
+  excluded: FeatureMoments | undefined;
 }
 
 /** One hidden-state entry's statistics. */
@@ -160,7 +162,7 @@ export class LayerProbe {
       base: new FeatureMoments(this.dModel),
       targets: this.targets.map(() => ({
         target: new TargetMoments(this.dModel, this.oneHot),
-        excluded: new FeatureMoments(this.dModel),
+        excluded: undefined,
       })),
     }));
   }
@@ -204,12 +206,15 @@ export class LayerProbe {
       const shift = layer.shift;
       for (let k = 0; k < n * d; k++) rows[k] = (rows[k] as number) - (shift[k % d] as number);
       layer.base.addRows(rows, n);
-      layer.targets.forEach(({ target, excluded }, t) => {
+      layer.targets.forEach((state, t) => {
         const ids = targetIds[t] as Int32Array;
         for (let r = 0; r < n; r++) {
           const id = ids[r] as number;
-          if (id >= 0) target.add(rows, r, id);
-          else excluded.addRow(rows, r);
+          if (id >= 0) state.target.add(rows, r, id);
+          else {
+            state.excluded ??= new FeatureMoments(d);
+            state.excluded.addRow(rows, r);
+          }
         }
       });
     });
@@ -279,7 +284,7 @@ export class LayerProbe {
     const d = this.dModel;
     return {
       shift: layer.shift ?? new Float64Array(d),
-      features: excluded.count === 0 ? layer.base : layer.base.minus(excluded),
+      features: excluded === undefined ? layer.base : layer.base.minus(excluded),
       target,
       meanSquare: Float64Array.from(
         { length: d },

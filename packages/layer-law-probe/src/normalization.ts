@@ -11,8 +11,12 @@ import { invalidOption, shown } from './errors.js';
  * - `none`: the states as given.
  */
 export type Normalization =
-  | { kind: 'none' }
   | {
+      /** No normalisation. */
+      kind: 'none';
+    }
+  | {
+      /** A fresh copy of the final norm. */
       kind: 'initialized-norm';
       /** The final norm's type: `layernorm` (GPT-2, Pythia) or `rmsnorm` (Llama, Mistral). */
       norm: 'layernorm' | 'rmsnorm';
@@ -22,7 +26,10 @@ export type Normalization =
        */
       eps?: number;
     }
-  | { kind: 'z-score' };
+  | {
+      /** Per-token standardisation. */
+      kind: 'z-score';
+    };
 
 /** The ε of {@link Normalization} `initialized-norm` when none is given: PyTorch's and transformer-core's. */
 export const DEFAULT_NORM_EPS = 1e-5;

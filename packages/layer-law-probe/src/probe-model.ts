@@ -10,7 +10,14 @@ import type { ProbeTarget } from './targets.js';
  * 0 = padding). transformer-core has no attention mask yet, so pad on the right (with any valid id): causal
  * attention keeps padding out of every real position's state.
  */
-export type ModelBatch = number[][] | { ids: number[][]; mask?: number[][] };
+export type ModelBatch =
+  | number[][]
+  | {
+      /** Token ids `[B][T]`. */
+      ids: number[][];
+      /** `[B][T]`: 1 for a token, 0 for padding. */
+      mask?: number[][];
+    };
 
 /** Options of {@link probeModel}. */
 export interface ProbeModelOptions {
