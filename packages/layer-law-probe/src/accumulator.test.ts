@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { naiveResidual, oneHotColumns, seededNormal, seededRandom } from '../test/naive-ols.js';
+import { naiveResidual, oneHotColumns, seededNormal, seededRandom, thrown } from '../test/naive-ols.js';
 import { ResidualAccumulator } from './accumulator.js';
 import { LayerLawError } from './errors.js';
 
@@ -305,14 +305,7 @@ describe('ResidualAccumulator: the null case', () => {
 describe('ResidualAccumulator: bad input', () => {
   it('names the field at fault and adds nothing from a rejected batch', () => {
     const accumulator = new ResidualAccumulator({ dim: 2 });
-    const error = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        return e;
-      }
-      throw new Error('expected a throw');
-    };
+    const error = thrown;
     expect(error(() => new ResidualAccumulator({ dim: 0 }))).toMatchObject({
       code: 'INVALID_OPTION',
       field: 'dim',

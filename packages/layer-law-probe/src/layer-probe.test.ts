@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededNormal, seededRandom } from '../test/naive-ols.js';
+import { seededNormal, seededRandom, thrown } from '../test/naive-ols.js';
 import { ResidualAccumulator } from './accumulator.js';
 import { LayerProbe, type LayerProbeOptions } from './layer-probe.js';
 import type { ProbeBatch } from './probe-batch.js';
@@ -221,15 +221,6 @@ describe('LayerProbe: report', () => {
 });
 
 describe('LayerProbe: bad options and input', () => {
-  const thrown = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a throw');
-  };
-
   it('options are checked, naming the field', () => {
     const bad: Array<[Partial<LayerProbeOptions>, string]> = [
       [{ dModel: 0 }, 'dModel'],

@@ -240,7 +240,11 @@ export class LayerProbe {
             ? inSampleResidual(set, variant, field)
             : heldOutResidual(set, heldOut.sampleSet(l, evaluationIndex), variant, `heldOut.${field}`),
         );
-      targets[name] = this.targetReport(fitted, score, heldOut?.sampleSet(0, evaluationIndex).target.count);
+      targets[name] = this.targetReport(
+        fitted,
+        score,
+        heldOut?.state[0]?.targets[evaluationIndex]?.target.count,
+      );
     });
     return {
       dModel: this.dModel,
@@ -281,15 +285,11 @@ export class LayerProbe {
   private sampleSet(l: number, t: number): SampleSet {
     const layer = this.state[l] as LayerState;
     const { target, excluded } = layer.targets[t] as TargetState;
-    const d = this.dModel;
     return {
-      shift: layer.shift ?? new Float64Array(d),
+      shift: layer.shift ?? new Float64Array(this.dModel),
       features: excluded === undefined ? layer.base : layer.base.minus(excluded),
       target,
-      meanSquare: Float64Array.from(
-        { length: d },
-        (_, i) => (layer.base.cross[i * d + i] as number) / layer.base.count,
-      ),
+      meanSquare: layer.base.meanSquare(),
     };
   }
 

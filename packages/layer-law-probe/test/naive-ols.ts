@@ -1,21 +1,21 @@
 // Reference paths for the tests: least squares solved the textbook way, from the samples themselves.
 
-/** Seeded uniform numbers in [0, 1) (mulberry32), so every test sees the same data on every run. */
+/**
+ * Seeded uniform numbers in (0, 1): the Lehmer "minimal standard" generator (Park & Miller 1988), so every test
+ * sees the same data on every run. Plenty for test data; not for statistics that need long-range independence.
+ */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = (Math.abs(Math.floor(seed)) % 2147483646) + 1;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
   };
 }
 
 /** Seeded standard normal numbers (Box–Muller). */
 export function seededNormal(seed: number): () => number {
   const uniform = seededRandom(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 /** The least-squares fit of y on [1, x] by the normal equations, solved by Gauss–Jordan with partial pivoting. */
@@ -76,4 +76,14 @@ export function naiveResidual(args: {
 export function oneHotColumns(ids: number[], alsoSeen: number[] = []): number[][] {
   const classes = [...new Set([...ids, ...alsoSeen])].sort((a, b) => a - b);
   return classes.map((k) => ids.map((id) => (id === k ? 1 : 0)));
+}
+
+/** The error `fn` throws; fails the test when it returns instead. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
 }

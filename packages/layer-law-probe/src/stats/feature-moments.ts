@@ -101,6 +101,12 @@ export class FeatureMoments {
     return this.sum.map((s) => s / this.count);
   }
 
+  /** Per feature, the mean square about the shift, S_ii/n. */
+  meanSquare(): Float64Array {
+    const d = this.dim;
+    return Float64Array.from({ length: d }, (_, i) => (this.cross[i * d + i] as number) / this.count);
+  }
+
   /** The population covariance C = S/n − (s/n)(s/n)ᵀ, row-major d×d, lower triangle only. */
   covariance(): Float64Array {
     const d = this.dim;
