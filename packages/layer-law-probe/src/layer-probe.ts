@@ -199,12 +199,13 @@ export class LayerProbe {
       const normalization: Normalization = l < this.layers - 1 ? this.normalization : { kind: 'none' };
       for (let r = 0; r < n; r++) {
         const from = (positions[r] as number) * d;
-        for (let i = 0; i < d; i++) rows[r * d + i] = source[from + i] as number;
-        normalizeRow(rows, r * d, d, normalization);
+        const to = r * d;
+        for (let i = 0; i < d; i++) rows[to + i] = source[from + i] as number;
+        normalizeRow(rows, to, d, normalization);
+        // x₀ is the layer's first normalised row ever: the same whatever the batching.
+        if (layer.shift === undefined) layer.shift = rows.slice(to, to + d);
+        for (let i = 0; i < d; i++) rows[to + i] = (rows[to + i] as number) - (layer.shift[i] as number);
       }
-      if (layer.shift === undefined) layer.shift = rows.slice(0, d);
-      const shift = layer.shift;
-      for (let k = 0; k < n * d; k++) rows[k] = (rows[k] as number) - (shift[k % d] as number);
       layer.base.addRows(rows, n);
       layer.targets.forEach((state, t) => {
         const ids = targetIds[t] as Int32Array;
