@@ -27,11 +27,9 @@ export function modelLayerNames(config: ModelConfig): string[] {
 
 /**
  * Runs `model` on `ids` and reads every hidden state on the next-token path into plain arrays, leaving no tensor
- * behind. This is the only function that knows how transformer-core lays its hidden states out: today
- * `forward(ids, { returnHiddenStates: true })` returns an ordered list — the embedding output, each trunk
- * block's output, then head 0's block output for transformer heads (nothing for linear heads, whose output is
- * computed here with the public `head(0, z)`), all before the final norm, which is applied here with the public
- * `finalNorm` to the last entry.
+ * behind. transformer-core names its hidden states (`embed`, `blocks.<l>`, `heads.<i>`, all before the final
+ * norm); the ones named by {@link modelLayerNames} are read, and the final norm is applied here with the public
+ * `finalNorm` to the last entry (head 0's output).
  *
  * @throws {ModelError} from transformer-core for ids it cannot run (shape, range, context length).
  */
@@ -43,21 +41,17 @@ export async function readModelHiddenStates(
   const owned: tf.Tensor[] = [];
   try {
     const { logits, hiddenStates = [] } = model.forward(ids, { returnHiddenStates: true, heads: [0] });
-    owned.push(...logits, ...hiddenStates);
-    const states: tf.Tensor3D[] = [...hiddenStates];
-    const last = states[states.length - 1];
-    if (model.config.heads.type === 'linear' && last !== undefined) {
-      const head = model.head(0, last);
-      owned.push(head);
-      states.push(head);
-    }
-    if (states.length !== names.length) {
+    owned.push(...logits, ...hiddenStates.map((state) => state.tensor));
+    const byName = new Map(hiddenStates.map((state) => [state.name as string, state.tensor]));
+    const missing = names.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
       throw new LayerLawError(
         'INVALID_INPUT',
         'model',
-        `transformer-core returned ${states.length} hidden states where ${names.length} (${names.join(', ')}) were expected; this version of layer-law-probe does not know its layout`,
+        `transformer-core returned no hidden state named ${missing.join(', ')} (it returned ${[...byName.keys()].join(', ')}); this version of layer-law-probe does not know its layout`,
       );
     }
+    const states = names.map((name) => byName.get(name) as tf.Tensor3D);
     const output = model.finalNorm(states[states.length - 1] as tf.Tensor3D);
     owned.push(output);
     states[states.length - 1] = output;

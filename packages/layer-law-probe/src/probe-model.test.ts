@@ -23,7 +23,7 @@ function referenceStates(config: ModelConfigInput, ids: number[][]): number[][] 
     return tf.tidy(() => {
       const trunk = model.trunk(model.embed(ids), { returnHiddenStates: true });
       const head = model.head(0, trunk.output);
-      const states = [...(trunk.hiddenStates ?? []), model.finalNorm(head)];
+      const states = [...(trunk.hiddenStates ?? []).map((s) => s.tensor), model.finalNorm(head)];
       return states.map((state) => Array.from(state.dataSync()));
     });
   } finally {
@@ -56,7 +56,9 @@ describe('readModelHiddenStates', () => {
       const expected = tf.tidy(() => {
         const trunk = model.trunk(model.embed(ids), { returnHiddenStates: true });
         const last = model.finalNorm(model.head(0, trunk.output));
-        return [...(trunk.hiddenStates ?? []), last].map((state) => Array.from(state.dataSync()));
+        return [...(trunk.hiddenStates ?? []).map((s) => s.tensor), last].map((state) =>
+          Array.from(state.dataSync()),
+        );
       });
       expect(states.map((s) => s.length)).toEqual(names.map(() => 2 * 5 * 8));
       states.forEach((state, l) => {
