@@ -1,4 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/layer-law-probe/LayerLawError');
+import { BeyondNtpError } from '@beyond-ntp/transformer-core';
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -15,24 +15,15 @@ export type LayerLawErrorCode = 'INVALID_OPTION' | 'INVALID_INPUT' | 'DEGENERATE
  * The one error class of this package. The message is written for people and names the field at fault;
  * `code` and `field` are for programs.
  */
-export class LayerLawError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: LayerLawErrorCode;
+export class LayerLawError extends BeyondNtpError<LayerLawErrorCode> {
+  /** Brand read by {@link LayerLawError.isInstance}; survives duplicate ESM/CJS copies of the package. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/layer-law-probe/LayerLawError');
   /** The option or input at fault, e.g. `dModel`, `hiddenStates[2]` or `targets.next`. */
   readonly field: string;
-  /** Brand read by {@link LayerLawError.isInstance}; survives duplicate ESM/CJS copies of the package. */
-  readonly [MARKER] = true;
 
   constructor(code: LayerLawErrorCode, field: string, message: string) {
-    super(`\`${field}\`: ${message}`);
-    this.name = 'LayerLawError';
-    this.code = code;
+    super(code, `\`${field}\`: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is LayerLawError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }
 
