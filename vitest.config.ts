@@ -53,7 +53,11 @@ function projectsFor(dir: string): TestProjectInlineConfiguration[] {
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'workspace', root, include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        resolve: { alias },
+        test: { name: 'workspace', root, include: ['test/**/*.test.ts'] },
+      },
       ...[...workspaceDirs('packages'), ...workspaceDirs('examples')].flatMap(projectsFor),
     ],
     pool: 'forks',

@@ -1,4 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp-examples/kit/KitError');
+import { BeyondNtpError } from '@beyond-ntp/errors';
 
 /**
  * What went wrong in a {@link KitError}:
@@ -15,25 +15,17 @@ export type KitErrorCode = 'USAGE' | 'INVALID_EXPERIMENT' | 'STALE_RUN' | 'INVAL
 
 /**
  * The one error class of the experiment kit. `field` names the flag, option or file at fault and the message
- * says how to fix it.
+ * says how to fix it. `KitError.isInstance(error)` works across copies of the kit, unlike `instanceof`, and
+ * `BeyondNtpError.isInstance` recognises it as it does every beyond-ntp package's errors.
  */
-export class KitError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: KitErrorCode;
+export class KitError extends BeyondNtpError<KitErrorCode> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp-examples/kit/KitError');
   /** The flag (`--seeds`), experiment field (`conditions[2].name`) or file at fault. */
   readonly field: string;
-  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
-  readonly [MARKER] = true;
 
   constructor(code: KitErrorCode, field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'KitError';
-    this.code = code;
+    super(code, `${field}: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package, unlike `instanceof`. */
-  static isInstance(error: unknown): error is KitError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }

@@ -1,29 +1,16 @@
-const MARKER = Symbol.for('@beyond-ntp/runtime/BackendUnavailableError');
-// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
-const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
+import { BeyondNtpError } from '@beyond-ntp/errors';
 
 /**
  * Thrown when a backend was forced (by option or `BNTP_BACKEND`) but cannot be used, or when the requested
  * backend name is not one of the known ones. The message says which package is missing and how to install it.
+ * `BackendUnavailableError.isInstance(error)` works across duplicate copies of the package, unlike `instanceof`.
  */
-export class BackendUnavailableError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'BACKEND_UNAVAILABLE';
-  /** @internal Marks instances for {@link BackendUnavailableError.isInstance}. */
-  readonly [MARKER] = true;
-  /**
-   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
-   * recognises this error too; this package stays free of that dependency.
-   */
-  readonly [PROJECT_BRAND] = true;
+export class BackendUnavailableError extends BeyondNtpError<'BACKEND_UNAVAILABLE'> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/runtime/BackendUnavailableError');
 
+  /** @param message - Which backend is unusable and how to install it. */
   constructor(message: string) {
-    super(message);
-    this.name = 'BackendUnavailableError';
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is BackendUnavailableError {
-    return typeof error === 'object' && error !== null && MARKER in error;
+    super('BACKEND_UNAVAILABLE', message);
   }
 }

@@ -1,6 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/synth-tasks/SynthTasksError');
-// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
-const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
+import { BeyondNtpError } from '@beyond-ntp/errors';
 
 /** Machine-readable reason carried by every {@link SynthTasksError}. */
 export type SynthTasksErrorCode =
@@ -15,27 +13,10 @@ export type SynthTasksErrorCode =
 
 /**
  * The one error type thrown by this package. The message names the offending option, file and line, or text;
- * `code` tells the cases apart without parsing the message.
+ * `code` tells the cases apart without parsing the message. `SynthTasksError.isInstance(error)` works across
+ * duplicate ESM/CJS copies of the package, unlike `instanceof`.
  */
-export class SynthTasksError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: SynthTasksErrorCode;
-  /** Brand read by {@link SynthTasksError.isInstance}; survives duplicate ESM/CJS copies of the class. */
-  readonly [MARKER] = true;
-  /**
-   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
-   * recognises this error too; this package stays free of that dependency.
-   */
-  readonly [PROJECT_BRAND] = true;
-
-  constructor(code: SynthTasksErrorCode, message: string) {
-    super(message);
-    this.name = 'SynthTasksError';
-    this.code = code;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is SynthTasksError {
-    return typeof error === 'object' && error !== null && MARKER in error;
-  }
+export class SynthTasksError extends BeyondNtpError<SynthTasksErrorCode> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/synth-tasks/SynthTasksError');
 }

@@ -1,6 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/target-reorder-mi/TargetReorderError');
-// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
-const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
+import { BeyondNtpError } from '@beyond-ntp/errors';
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -15,31 +13,23 @@ export type TargetReorderErrorCode = 'INVALID_OPTION' | 'INVALID_INPUT' | 'INVAL
 
 /**
  * The one error class of this package. The message is written for people and names the field at fault;
- * `code` and `field` are for programs.
+ * `code` and `field` are for programs. `TargetReorderError.isInstance(error)` works across duplicate ESM/CJS
+ * copies of the package, unlike `instanceof`.
  */
-export class TargetReorderError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: TargetReorderErrorCode;
+export class TargetReorderError extends BeyondNtpError<TargetReorderErrorCode> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/target-reorder-mi/TargetReorderError');
   /** The option, input or JSON path at fault, e.g. `samples[4].target` or `transform.kind`. */
   readonly field: string;
-  /** Brand read by {@link TargetReorderError.isInstance}; survives duplicate ESM/CJS copies of the package. */
-  readonly [MARKER] = true;
+
   /**
-   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
-   * recognises this error too; this package stays free of that dependency.
+   * @param code - Stable machine-readable code.
+   * @param field - The option, input or JSON path at fault; the message starts with it.
+   * @param message - What is wrong with it.
    */
-  readonly [PROJECT_BRAND] = true;
-
   constructor(code: TargetReorderErrorCode, field: string, message: string) {
-    super(`\`${field}\`: ${message}`);
-    this.name = 'TargetReorderError';
-    this.code = code;
+    super(code, `\`${field}\`: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is TargetReorderError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }
 

@@ -1,6 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/tokenizer/TokenizerError');
-// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
-const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
+import { BeyondNtpError } from '@beyond-ntp/errors';
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -31,37 +29,29 @@ export interface TokenizerErrorDetails {
 
 /**
  * The one error class of this package. The message is written for people and says what to change; `code`
- * and the details are for programs.
+ * and the details are for programs. `TokenizerError.isInstance(error)` works across duplicate copies of the
+ * package, unlike `instanceof`.
  */
-export class TokenizerError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: TokenizerErrorCode;
+export class TokenizerError extends BeyondNtpError<TokenizerErrorCode> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/tokenizer/TokenizerError');
   /** The option or file field at fault, if any. */
   readonly field: string | undefined;
   /** The file being read, if any. */
   readonly file: string | undefined;
   /** 1-based line in `file`, if known. */
   readonly line: number | undefined;
-  /** Brand read by {@link TokenizerError.isInstance}; survives duplicate copies of the package. */
-  readonly [MARKER] = true;
-  /**
-   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
-   * recognises this error too; this package stays free of that dependency.
-   */
-  readonly [PROJECT_BRAND] = true;
 
+  /**
+   * @param code - Stable machine-readable code.
+   * @param message - What is wrong and what to change.
+   * @param details - Where: the field, file and line at fault.
+   */
   constructor(code: TokenizerErrorCode, message: string, details: TokenizerErrorDetails = {}) {
-    super(message);
-    this.name = 'TokenizerError';
-    this.code = code;
+    super(code, message);
     this.field = details.field;
     this.file = details.file;
     this.line = details.line;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is TokenizerError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }
 

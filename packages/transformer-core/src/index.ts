@@ -1,5 +1,5 @@
+export { BeyondNtpError, type BrandedErrorClass } from '@beyond-ntp/errors';
 export type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
-export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
 export * from './checkpoint/index.js';
 export {
   type ModelConfig,

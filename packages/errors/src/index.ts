@@ -1,0 +1,1 @@
+export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
