@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
+import { describe, expect, it, vi } from 'vitest';
+import { BATCHES, contextFor, maxRelativeDifference, tinyConfig } from '../test/fixtures.js';
+import type { MultiTokenBatch } from './batch.js';
+import { multiTokenGradients } from './gradients.js';
+import { multiTokenLossFn } from './loss-fn.js';
+
+const HEAD_TYPES = ['transformer', 'linear'] as const;
+
+describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s heads)', (type) => {
+  it.each([1, 2, 3, 4])('n = %i: same loss, gradients within 1e-5 relative, padding and mask included', (n) => {
+    const model = createModel(tinyConfig(n, type), { seed: n });
+    const objective = { model, padId: 0 };
+    const context = contextFor(model, objective, [BATCHES[0] as MultiTokenBatch]);
+    const before = tf.memory().numTensors;
+    const trunk = vi.spyOn(model, 'trunk');
+    const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
+    expect(trunk).toHaveBeenCalledTimes(1); // the trunk ran forward once for all heads
+    trunk.mockRestore();
+    const naive = lossFnGradients(context);
+    expect(Object.keys(efficient.grads)).toHaveLength(Object.keys(model.params).length);
+    expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
+    expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
+    tf.dispose([efficient, naive]);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('with dropout, per-head weights, a subset of heads in any order and two micro-batches (averaged)', () => {
+    const model = createModel(tinyConfig(4, type, 0.2), { seed: 5 });
+    const objective = { model, heads: [3, 0, 2], weights: [0.5, 1, 2], padId: 0 };
+    const context = contextFor(model, objective, BATCHES, 3);
+    const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
+    const naive = lossFnGradients(context);
+    // Head 1 is not in the objective: its weights get no gradient on either path.
+    expect(Object.keys(efficient.grads).some((name) => name.startsWith('heads.1.'))).toBe(false);
+    expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
+    expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
+    tf.dispose([efficient, naive]);
+    model.dispose();
+  });
+});
+
+describe.each(HEAD_TYPES)('masked targets (%s heads)', (type) => {
+  it('changing a token the mask drops (the last of a row) leaves loss and gradients unchanged on both paths', () => {
+    const model = createModel(tinyConfig(3, type), { seed: 4 });
+    const objective = { model, padId: 0 };
+    const mask = [
+      [1, 1, 1, 1, 1, 1, 0],
+      [1, 1, 1, 0, 1, 1, 1],
+    ];
+    const ids = (last: number) => [
+      [1, 4, 2, 9, 7, 3, last],
+      [3, 3, 10, 5, 6, 1, 8],
+    ];
+    // The last token is an input only at the last position, whose targets all lie past the window, so with
+    // mask 0 nothing scored depends on it. + 0 turns −0 into 0 (a masked row's gradient is 0 · (p − onehot)).
+    const run = (last: number) => {
+      const context = contextFor(model, objective, [{ ids: ids(last), mask }]);
+      return [multiTokenGradients(objective)(context), lossFnGradients(context)].map((result) => {
+        const { loss, grads } = result as ReturnType<typeof lossFnGradients>;
+        const values = [loss, ...Object.values(grads)].map((t) => Array.from(t.dataSync(), (v) => v + 0));
+        tf.dispose([loss, grads]);
+        return values;
+      });
+    };
+    const reference = run(5);
+    expect(run(2)).toEqual(reference);
+    expect(run(10)).toEqual(reference);
+    // With the last token kept, the same change does change the loss (the test can fail).
+    const keptLoss = (last: number) => {
+      const { loss, grads } = lossFnGradients(contextFor(model, objective, [{ ids: ids(last) }]));
+      const value = loss.dataSync()[0];
+      tf.dispose([loss, grads]);
+      return value;
+    };
+    expect(keptLoss(10)).not.toBe(keptLoss(5));
+    model.dispose();
+  });
+});
+
+describe('the two paths through train()', () => {
+  it.each(HEAD_TYPES)(
+    '%s heads: the same losses over 20 steps with dropout and accumulate = 2, at a constant tensor count',
+    async (type) => {
+      const curves: number[][] = [];
+      for (const efficient of [false, true]) {
+        const model = createModel(tinyConfig(3, type, 0.1), { seed: 8 });
+        const objective = { model, padId: 0 };
+        const curve: number[] = [];
+        const counts: number[] = [];
+        await train({
+          params: model.params,
+          lossFn: multiTokenLossFn(objective),
+          ...(efficient ? { gradients: multiTokenGradients(objective) } : {}),
+          batches: (step: number) => BATCHES[step % 2] as MultiTokenBatch,
+          accumulate: 2,
+          steps: 20,
+          learningRate: 0.01,
+          evaluate: { every: 10, batches: BATCHES },
+          callbacks: [
+            {
+              onStep: ({ loss }) => {
+                curve.push(loss);
+                counts.push(tf.memory().numTensors);
+              },
+            },
+          ],
+        });
+        // No tensor growth: the count after every step is the count after the first.
+        expect(new Set(counts).size, `${efficient ? 'efficient' : 'naive'} path tensor counts`).toBe(1);
+        curves.push(curve);
+        model.dispose();
+      }
+      const [naive, efficient] = curves as [number[], number[]];
+      expect(naive[19]).toBeLessThan((naive[0] as number) - 0.5); // it trains
+      efficient.forEach((loss, step) => {
+        expect(Math.abs(loss - (naive[step] as number)), `step ${step + 1}`).toBeLessThan(5e-5);
+      });
+    },
+  );
+
+  it('rejects train params that are not the objective model params', () => {
+    const model = createModel(tinyConfig(2, 'linear'));
+    const other = createModel(tinyConfig(2, 'linear'));
+    const objective = { model };
+    const context = { ...contextFor(model, objective, BATCHES), params: other.params };
+    expect(() => multiTokenGradients(objective)(context)).toThrow(/^params: train's params must be/);
+    model.dispose();
+    other.dispose();
+  });
+});
