@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import {
   createModel,
   parameterGroups,
@@ -6,6 +5,7 @@ import {
   setTrainable,
   type TransformerModel,
 } from '@beyond-ntp/transformer-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { MultiTokenArgumentError } from './errors.js';
 
 /** Weights to start from: a `TransformerModel`, or a checkpoint read by `loadCheckpoint` (`{ config, params }`). */
@@ -115,6 +115,9 @@ function checkBaseWeights(
     if (!shared.includes(name)) problems.push(`unknown "${name}" (not a weight of the base's config)`);
   }
   if (problems.length > 0) {
-    throw new MultiTokenArgumentError('base.params', `do not match the base's config: ${problems.join('; ')}`);
+    throw new MultiTokenArgumentError(
+      'base.params',
+      `do not match the base's config: ${problems.join('; ')}`,
+    );
   }
 }

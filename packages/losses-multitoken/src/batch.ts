@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { TokenIds } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { MultiTokenArgumentError } from './errors.js';
 
 /** Per-token weights `[B, T]`: an int or float tensor, or nested arrays of numbers. */
@@ -89,7 +89,10 @@ function maskTensor(mask: TokenWeights, shape: [number, number], owned: tf.Tenso
   }
   const rows = checkRows('batch.mask', mask);
   if (!tf.util.arraysEqual(rows, shape)) {
-    throw new MultiTokenArgumentError('batch.mask', `expected the shape of batch.ids [${shape}], got [${rows}]`);
+    throw new MultiTokenArgumentError(
+      'batch.mask',
+      `expected the shape of batch.ids [${shape}], got [${rows}]`,
+    );
   }
   mask.forEach((row, b) => {
     row.forEach((w, t) => {

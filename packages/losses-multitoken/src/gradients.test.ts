@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { BATCHES, contextFor, maxRelativeDifference, tinyConfig } from '../test/fixtures.js';
 import type { MultiTokenBatch } from './batch.js';
@@ -9,23 +9,26 @@ import { multiTokenLossFn } from './loss-fn.js';
 const HEAD_TYPES = ['transformer', 'linear'] as const;
 
 describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s heads)', (type) => {
-  it.each([1, 2, 3, 4])('n = %i: same loss, gradients within 1e-5 relative, padding and mask included', (n) => {
-    const model = createModel(tinyConfig(n, type), { seed: n });
-    const objective = { model, padId: 0 };
-    const context = contextFor(model, objective, [BATCHES[0] as MultiTokenBatch]);
-    const before = tf.memory().numTensors;
-    const trunk = vi.spyOn(model, 'trunk');
-    const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
-    expect(trunk).toHaveBeenCalledTimes(1); // the trunk ran forward once for all heads
-    trunk.mockRestore();
-    const naive = lossFnGradients(context);
-    expect(Object.keys(efficient.grads)).toHaveLength(Object.keys(model.params).length);
-    expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
-    expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
-    tf.dispose([efficient, naive]);
-    expect(tf.memory().numTensors).toBe(before);
-    model.dispose();
-  });
+  it.each([1, 2, 3, 4])(
+    'n = %i: same loss, gradients within 1e-5 relative, padding and mask included',
+    (n) => {
+      const model = createModel(tinyConfig(n, type), { seed: n });
+      const objective = { model, padId: 0 };
+      const context = contextFor(model, objective, [BATCHES[0] as MultiTokenBatch]);
+      const before = tf.memory().numTensors;
+      const trunk = vi.spyOn(model, 'trunk');
+      const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
+      expect(trunk).toHaveBeenCalledTimes(1); // the trunk ran forward once for all heads
+      trunk.mockRestore();
+      const naive = lossFnGradients(context);
+      expect(Object.keys(efficient.grads)).toHaveLength(Object.keys(model.params).length);
+      expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
+      expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
+      tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    },
+  );
 
   it('with dropout, per-head weights, a subset of heads in any order and two micro-batches (averaged)', () => {
     const model = createModel(tinyConfig(4, type, 0.2), { seed: 5 });
@@ -37,7 +40,7 @@ describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s head
     expect(Object.keys(efficient.grads).some((name) => name.startsWith('heads.1.'))).toBe(false);
     expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
     expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
-    tf.dispose([efficient, naive]);
+    tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
     model.dispose();
   });
 });

@@ -1,10 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   type AccumulatedGradients,
   type GradientFn,
   headByHeadGradients,
   type NamedGradients,
 } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, type MultiTokenBatch } from './batch.js';
 import { MultiTokenArgumentError } from './errors.js';
 import { headLoss } from './loss.js';
@@ -71,7 +71,8 @@ function addScaled(sums: NamedGradients, grads: NamedGradients, scale: number): 
     const sum = sums[name];
     const g = grads[name];
     const scaled = g === undefined ? undefined : tf.mul(g, scale);
-    total[name] = sum === undefined ? (scaled as tf.Tensor) : scaled === undefined ? tf.clone(sum) : tf.add(sum, scaled);
+    total[name] =
+      sum === undefined ? (scaled as tf.Tensor) : scaled === undefined ? tf.clone(sum) : tf.add(sum, scaled);
   }
   return total;
 }

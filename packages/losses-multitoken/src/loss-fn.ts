@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, type MultiTokenBatch } from './batch.js';
 import { summedHeadLosses } from './loss.js';
 import { type MultiTokenObjective, resolveObjective } from './objective.js';

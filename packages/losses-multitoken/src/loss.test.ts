@@ -70,7 +70,13 @@ describe('multiTokenLoss masking', () => {
         const f = (...ls: tf.Tensor[]) =>
           multiTokenLoss({
             logits: ls as tf.Tensor3D[],
-            batch: { ids: batchIds, mask: [[1, 1, 1, 0, 1], [1, 1, 1, 1, 1]] },
+            batch: {
+              ids: batchIds,
+              mask: [
+                [1, 1, 1, 0, 1],
+                [1, 1, 1, 1, 1],
+              ],
+            },
             padId: 0,
           });
         const { value, grads } = tf.valueAndGrads(f)(logits);
@@ -78,17 +84,33 @@ describe('multiTokenLoss masking', () => {
         return [value, ...grads].map((t) => Array.from(t.dataSync(), (v) => v + 0));
       });
     const before = tf.memory().numTensors;
-    const reference = gradOf([[4, 0, 3, 2, 5], [1, 2, 3, 4, 5]]);
+    const reference = gradOf([
+      [4, 0, 3, 2, 5],
+      [1, 2, 3, 4, 5],
+    ]);
     // Token 3 of row 0 (mask 0) becomes 6; token 1 stays padding: same loss, same gradients, exactly.
-    expect(gradOf([[4, 0, 3, 6, 5], [1, 2, 3, 4, 5]])).toEqual(reference);
+    expect(
+      gradOf([
+        [4, 0, 3, 6, 5],
+        [1, 2, 3, 4, 5],
+      ]),
+    ).toEqual(reference);
     // A kept target does change them (the test can fail).
-    expect(gradOf([[4, 0, 3, 2, 6], [1, 2, 3, 4, 5]])).not.toEqual(reference);
+    expect(
+      gradOf([
+        [4, 0, 3, 2, 6],
+        [1, 2, 3, 4, 5],
+      ]),
+    ).not.toEqual(reference);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(logits);
   });
 
   it('padId masks exactly what a mask with 0 on the padding tokens masks', () => {
-    const batchIds = [[3, 1, 2, 0, 0], [2, 2, 4, 1, 0]];
+    const batchIds = [
+      [3, 1, 2, 0, 0],
+      [2, 2, 4, 1, 0],
+    ];
     const mask = batchIds.map((row) => row.map((id) => (id === 0 ? 0 : 1)));
     const [byPad, byMask] = tf.tidy(() => {
       const logits = [0, 1].map((h) => tf.randomNormal([2, 5, 6], 0, 1, 'float32', h) as tf.Tensor3D);
@@ -124,10 +146,18 @@ describe('multiTokenLoss errors', () => {
     expect(fieldOf(run({ weights: [1] }))).toMatch(/^weights: expected one weight per head \(2\)/);
     expect(fieldOf(run({ weights: [1, -1] }))).toMatch(/^weights: weight -1 is not a finite number ≥ 0/);
     expect(fieldOf(run({ padId: 3 }))).toMatch(/^padId: expected a token id, an integer in \[0, 3\)/);
-    expect(fieldOf(run({ batch: { ids: [[0, 1, 3]] } }))).toMatch(/^batch.ids: id 3 at \[0, 2\] is not an integer in \[0, 3\)/);
-    expect(fieldOf(run({ batch: { ids: [[0, 1], [2]] } }))).toMatch(/^batch.ids: expected a tensor or a non-empty/);
-    expect(fieldOf(run({ batch: { ids, mask: [[1, 1]] } }))).toMatch(/^batch.mask: expected the shape of batch.ids \[1,3\], got \[1,2\]/);
-    expect(fieldOf(run({ batch: { ids, mask: [[1, Number.NaN, 1]] } }))).toMatch(/^batch.mask: weight NaN at \[0, 1\]/);
+    expect(fieldOf(run({ batch: { ids: [[0, 1, 3]] } }))).toMatch(
+      /^batch.ids: id 3 at \[0, 2\] is not an integer in \[0, 3\)/,
+    );
+    expect(fieldOf(run({ batch: { ids: [[0, 1], [2]] } }))).toMatch(
+      /^batch.ids: expected a tensor or a non-empty/,
+    );
+    expect(fieldOf(run({ batch: { ids, mask: [[1, 1]] } }))).toMatch(
+      /^batch.mask: expected the shape of batch.ids \[1,3\], got \[1,2\]/,
+    );
+    expect(fieldOf(run({ batch: { ids, mask: [[1, Number.NaN, 1]] } }))).toMatch(
+      /^batch.mask: weight NaN at \[0, 1\]/,
+    );
     expect(fieldOf(run({ batch: { ids: [[0, 1]] } }))).toMatch(/^logits\[0\]: expected \[1, 2, 3\]/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(logits);

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { type BatchTensors, batchTensors, type MultiTokenBatch } from './batch.js';
 import { MultiTokenArgumentError } from './errors.js';
 import { checkHeads, checkPadId, checkWeights } from './objective.js';

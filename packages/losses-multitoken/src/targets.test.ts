@@ -21,7 +21,11 @@ function reference(ids: number[][], head: number, mask: number[][] | undefined, 
 }
 
 const cases = fc
-  .record({ B: fc.integer({ min: 1, max: 3 }), T: fc.integer({ min: 1, max: 6 }), V: fc.integer({ min: 1, max: 5 }) })
+  .record({
+    B: fc.integer({ min: 1, max: 3 }),
+    T: fc.integer({ min: 1, max: 6 }),
+    V: fc.integer({ min: 1, max: 5 }),
+  })
   .chain(({ B, T, V }) =>
     fc.record({
       ids: fc.array(fc.array(fc.integer({ min: 0, max: V - 1 }), { minLength: T, maxLength: T }), {
@@ -29,7 +33,10 @@ const cases = fc
         maxLength: B,
       }),
       mask: fc.option(
-        fc.array(fc.array(fc.constantFrom(0, 1, 0.5), { minLength: T, maxLength: T }), { minLength: B, maxLength: B }),
+        fc.array(fc.array(fc.constantFrom(0, 1, 0.5), { minLength: T, maxLength: T }), {
+          minLength: B,
+          maxLength: B,
+        }),
         { nil: undefined },
       ),
       padId: fc.option(fc.integer({ min: 0, max: V - 1 }), { nil: undefined }),
@@ -47,7 +54,12 @@ describe('multiTokenTargets', () => {
         const batch = asTensor
           ? { ids: tf.tensor2d(ids, undefined, 'int32'), ...(mask ? { mask: tf.tensor2d(mask) } : {}) }
           : { ids, ...(mask ? { mask } : {}) };
-        const got = multiTokenTargets({ batch, head, vocabSize: V, ...(padId === undefined ? {} : { padId }) });
+        const got = multiTokenTargets({
+          batch,
+          head,
+          vocabSize: V,
+          ...(padId === undefined ? {} : { padId }),
+        });
         const want = reference(ids, head, mask, padId);
         expect(got.targets.dtype).toBe('int32');
         expect(got.targets.arraySync()).toEqual(want.targets);

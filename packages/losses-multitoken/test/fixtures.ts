@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   type GradientContext,
   type ModelConfigInput,
@@ -6,6 +5,7 @@ import {
   stepSeed,
   type TransformerModel,
 } from '@beyond-ntp/transformer-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import type { MultiTokenBatch } from '../src/batch.js';
 import { multiTokenLossFn } from '../src/loss-fn.js';
@@ -16,7 +16,14 @@ export function tinyConfig(count: number, type: 'transformer' | 'linear', dropou
   const base = { vocabSize: 11, contextLength: 12, dModel: 8, nHeads: 2, dropout };
   return type === 'transformer'
     ? { ...base, nLayers: 3, heads: { count, type } }
-    : { ...base, nLayers: 2, positional: 'rope', norm: 'rmsnorm', tieEmbeddings: false, heads: { count, type } };
+    : {
+        ...base,
+        nLayers: 2,
+        positional: 'rope',
+        norm: 'rmsnorm',
+        tieEmbeddings: false,
+        heads: { count, type },
+      };
 }
 
 /** Two windows of 7 tokens below the tiny vocabulary: row 0 ends in padding (id 0), row 1 masks its token 3. */
