@@ -1,5 +1,6 @@
 import { crossEntropy } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { headOutputs } from './arrangement.js';
 import { batchTensors, type MultiTokenBatch } from './batch.js';
 import { MultiTokenArgumentError } from './errors.js';
 import { type MultiTokenObjective, resolveObjective } from './objective.js';
@@ -34,13 +35,14 @@ export interface MultiTokenMetrics {
 /**
  * Per-head loss and accuracy of the objective's heads over `batches`, without gradients or dropout, as plain
  * numbers. Over several batches each head's loss and accuracy are means over all its scored positions (not means
- * of per-batch means). Heads run one at a time after one trunk pass per batch, so memory holds one head's logits.
+ * of per-batch means). Per batch the trunk and the heads run once, then one head at a time is unembedded and
+ * scored, so memory holds one head's logits.
  * The sums stay on the device and are read once; the call leaves `tf.memory().numTensors` unchanged.
  *
  * @throws {MultiTokenArgumentError} for an invalid objective or batch, or when `batches` yields nothing.
  */
 export async function multiTokenMetrics(options: MultiTokenMetricsOptions): Promise<MultiTokenMetrics> {
-  const { model, heads, weights, padId } = resolveObjective(options);
+  const { model, heads, weights, padId, arrangement } = resolveObjective(options);
   let totals = tf.zeros([heads.length, 3]) as tf.Tensor2D; // per head: Σ CE, Σ correct, Σ weight
   let batches = 0;
   try {
@@ -48,9 +50,10 @@ export async function multiTokenMetrics(options: MultiTokenMetricsOptions): Prom
       const next = tf.tidy(() => {
         const tensors = batchTensors(batch, model.config.vocabSize);
         const z = model.trunk(model.embed(tensors.ids)).output;
-        const rows = heads.map((head) =>
+        const outputs = headOutputs(model, z, heads, arrangement, {});
+        const rows = heads.map((head, j) =>
           tf.tidy(() => {
-            const logits = model.unembed(model.head(head, z));
+            const logits = model.unembed(outputs[j] as tf.Tensor3D);
             const { targets, mask } = headTargets(tensors, head, padId);
             const ce = crossEntropy(logits, targets, { mask, reduction: 'sum' });
             const hits = tf.cast(tf.equal(tf.argMax(logits, -1), targets), 'float32');

@@ -1,4 +1,5 @@
 import type { TransformerModel } from '@beyond-ntp/transformer-core';
+import type { HeadArrangement } from './arrangement.js';
 import { MultiTokenArgumentError } from './errors.js';
 
 /**
@@ -21,6 +22,12 @@ export interface MultiTokenObjective {
   weights?: number[];
   /** Targets equal to this token id are not scored (padding). An id of the model's vocabulary. */
   padId?: number;
+  /**
+   * How the heads are wired: `parallel` (the paper's default), or the `causal` / `anticausal` chains of its
+   * appendix B, which need every head of the model in `heads`.
+   * @default 'parallel'
+   */
+  arrangement?: HeadArrangement;
 }
 
 /** A checked {@link MultiTokenObjective} with its defaults filled in. */
@@ -29,12 +36,13 @@ export interface ResolvedObjective {
   heads: number[];
   weights: number[];
   padId: number | undefined;
+  arrangement: HeadArrangement;
 }
 
 /**
  * Checks an objective against its model and fills in the defaults.
  *
- * @throws {MultiTokenArgumentError} naming `heads`, `weights` or `padId`.
+ * @throws {MultiTokenArgumentError} naming `heads`, `weights`, `padId` or `arrangement`.
  */
 export function resolveObjective(objective: MultiTokenObjective): ResolvedObjective {
   const { model } = objective;
@@ -43,7 +51,20 @@ export function resolveObjective(objective: MultiTokenObjective): ResolvedObject
   checkHeads(heads, count);
   const weights = checkWeights(objective.weights, heads.length);
   checkPadId(objective.padId, model.config.vocabSize);
-  return { model, heads, weights, padId: objective.padId };
+  const arrangement = objective.arrangement ?? 'parallel';
+  if (!['parallel', 'causal', 'anticausal'].includes(arrangement)) {
+    throw new MultiTokenArgumentError(
+      'arrangement',
+      `expected 'parallel', 'causal' or 'anticausal', got ${String(arrangement)}`,
+    );
+  }
+  if (arrangement !== 'parallel' && heads.length !== count) {
+    throw new MultiTokenArgumentError(
+      'heads',
+      `the ${arrangement} arrangement chains every head, so heads must list all ${count} (weight a head 0 to leave its loss out)`,
+    );
+  }
+  return { model, heads, weights, padId: objective.padId, arrangement };
 }
 
 /** Checks a non-empty list of distinct head indices in `[0, count)` (any integer ≥ 0 without a count). */
