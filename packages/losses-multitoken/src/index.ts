@@ -1,4 +1,5 @@
 export { type AddedHeads, type AddHeadsOptions, addHeads, type BaseWeights } from './add-heads.js';
+export type { HeadArrangement } from './arrangement.js';
 export type { MultiTokenBatch, TokenWeights } from './batch.js';
 export { MultiTokenArgumentError } from './errors.js';
 export { multiTokenGradients } from './gradients.js';
