@@ -110,13 +110,13 @@ console.log(
 );
 
 const answerLength = testSet[0]?.answer.length ?? 0;
-const predictions = testSet.map((r) => {
-  const ids = generate(model, [bos, ...tokenizer.encode(r.prompt)], {
-    maxNewTokens: answerLength,
-    temperature: 0,
-  });
-  return tokenizer.decode(ids, { skipSpecialTokens: true });
-});
+// Every held-out prompt in one batched, KV-cached greedy decode.
+const answers = generate(
+  model,
+  testSet.map((r) => [bos, ...tokenizer.encode(r.prompt)]),
+  { maxNewTokens: answerLength, temperature: 0 },
+);
+const predictions = answers.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }));
 const score = evaluateArithmetic({ records: testSet, predictions });
 console.log(
   `  held-out exact match: ${(score.accuracy * 100).toFixed(1)}% of ${testSet.length} (per digit: ${score.digitAccuracy.map((a) => `${(a * 100).toFixed(0)}%`).join(' ')})`,

@@ -1,4 +1,6 @@
 const MARKER = Symbol.for('@beyond-ntp/runtime/BackendUnavailableError');
+// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
+const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
 
 /**
  * Thrown when a backend was forced (by option or `BNTP_BACKEND`) but cannot be used, or when the requested
@@ -9,6 +11,11 @@ export class BackendUnavailableError extends Error {
   readonly code = 'BACKEND_UNAVAILABLE';
   /** @internal Marks instances for {@link BackendUnavailableError.isInstance}. */
   readonly [MARKER] = true;
+  /**
+   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
+   * recognises this error too; this package stays free of that dependency.
+   */
+  readonly [PROJECT_BRAND] = true;
 
   constructor(message: string) {
     super(message);

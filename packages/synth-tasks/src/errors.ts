@@ -1,4 +1,6 @@
 const MARKER = Symbol.for('@beyond-ntp/synth-tasks/SynthTasksError');
+// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
+const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
 
 /** Machine-readable reason carried by every {@link SynthTasksError}. */
 export type SynthTasksErrorCode =
@@ -20,6 +22,11 @@ export class SynthTasksError extends Error {
   readonly code: SynthTasksErrorCode;
   /** Brand read by {@link SynthTasksError.isInstance}; survives duplicate ESM/CJS copies of the class. */
   readonly [MARKER] = true;
+  /**
+   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
+   * recognises this error too; this package stays free of that dependency.
+   */
+  readonly [PROJECT_BRAND] = true;
 
   constructor(code: SynthTasksErrorCode, message: string) {
     super(message);

@@ -1,4 +1,6 @@
 const MARKER = Symbol.for('@beyond-ntp/target-reorder-mi/TargetReorderError');
+// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
+const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -22,6 +24,11 @@ export class TargetReorderError extends Error {
   readonly field: string;
   /** Brand read by {@link TargetReorderError.isInstance}; survives duplicate ESM/CJS copies of the package. */
   readonly [MARKER] = true;
+  /**
+   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
+   * recognises this error too; this package stays free of that dependency.
+   */
+  readonly [PROJECT_BRAND] = true;
 
   constructor(code: TargetReorderErrorCode, field: string, message: string) {
     super(`\`${field}\`: ${message}`);

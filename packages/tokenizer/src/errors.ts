@@ -1,4 +1,6 @@
 const MARKER = Symbol.for('@beyond-ntp/tokenizer/TokenizerError');
+// The shared brand of `BeyondNtpError` (@beyond-ntp/transformer-core/src/beyond-ntp-error.ts).
+const PROJECT_BRAND = Symbol.for('@beyond-ntp/BeyondNtpError');
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -42,6 +44,11 @@ export class TokenizerError extends Error {
   readonly line: number | undefined;
   /** Brand read by {@link TokenizerError.isInstance}; survives duplicate copies of the package. */
   readonly [MARKER] = true;
+  /**
+   * The brand every beyond-ntp error carries, so `BeyondNtpError.isInstance` (from @beyond-ntp/transformer-core)
+   * recognises this error too; this package stays free of that dependency.
+   */
+  readonly [PROJECT_BRAND] = true;
 
   constructor(code: TokenizerErrorCode, message: string, details: TokenizerErrorDetails = {}) {
     super(message);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { finiteDifferenceMismatches, maxAbsDiff, randn } from '../test/gradcheck.js';
 import { type AttentionContext, attention, causalMask } from './attention.js';
 import { KERNELS } from './kernels/index.js';
-import { ropeTables } from './rope.js';
+import { ropeAngles, ropeTables } from './rope.js';
 
 const identity = (x: tf.Tensor) => x;
 
@@ -14,10 +14,11 @@ describe.each([
   ['learned positions', false, 'reference'],
   ['RoPE', true, 'reference'],
 ] as const)('attention (%s, %s kernels)', (_, useRope, kernels) => {
+  const tables = ropeTables(8, 4, 10_000);
   const ctx: AttentionContext = {
     nHeads: 2,
     mask: causalMask(8),
-    rope: useRope ? ropeTables(8, 4, 10_000) : undefined,
+    rope: useRope ? ropeAngles(tables, 0, 5) : undefined, // x holds 5 positions
     offset: 0,
     dropout: identity,
     dropoutActive: false,
@@ -39,7 +40,8 @@ describe.each([
     const x1 = tf.slice(x, [0, 0, 0], [2, 1, 8]) as tf.Tensor3D;
     const v = tf.slice(tf.matMul(tf.reshape(x1, [2, 8]), params.qkv, false, true), [0, 16], [2, 8]);
     const expected = tf.matMul(v, params.proj, false, true);
-    expect(maxAbsDiff(tf.reshape(attention(x1, params, ctx), [2, 8]), expected)).toBeLessThan(1e-5);
+    const ctx1 = { ...ctx, rope: useRope ? ropeAngles(tables, 0, 1) : undefined };
+    expect(maxAbsDiff(tf.reshape(attention(x1, params, ctx1), [2, 8]), expected)).toBeLessThan(1e-5);
   });
 
   it('gradients match finite differences', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigErrorOptions } from './errors.js';
 
 // Every field's error message is its allowed range, so a ConfigError can say exactly what is wrong.
 const intIn = (min: number, max: number) => {
@@ -109,37 +109,41 @@ export type ModelConfigInput = Pick<
  */
 export const modelConfigSchema: z.ZodType<ModelConfig, ModelConfigInput> = schema;
 
+/** Options of {@link parseModelConfig}. */
+export type ParseModelConfigOptions = ConfigErrorOptions;
+
 /**
  * Validates a model config and fills defaults.
  *
- * @throws {ConfigError} naming the first invalid field and its allowed range.
+ * @throws {ConfigError} naming the first invalid field and its allowed range (and `options.file`, if given).
  */
-export function parseModelConfig(input: unknown): ModelConfig {
+export function parseModelConfig(input: unknown, options: ParseModelConfigOptions = {}): ModelConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ConfigError('(config)', 'an object', input);
+    throw new ConfigError('(config)', 'an object', input, options);
   }
   const result = schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    if (issue === undefined) throw new ConfigError('(config)', 'a valid model config', input);
+    if (issue === undefined) throw new ConfigError('(config)', 'a valid model config', input, options);
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
     const allowed = issue.code === 'unrecognized_keys' ? 'absent (not a config field)' : issue.message;
-    throw new ConfigError(path.map(String).join('.') || '(config)', allowed, valueAt(input, path));
+    throw new ConfigError(path.map(String).join('.') || '(config)', allowed, valueAt(input, path), options);
   }
-  checkRelations(result.data);
+  checkRelations(result.data, options);
   return result.data;
 }
 
 // Constraints between fields, which the per-field schema cannot express.
-function checkRelations(config: ModelConfig): void {
+function checkRelations(config: ModelConfig, options: ConfigErrorOptions): void {
   if (config.dModel % config.nHeads !== 0) {
-    throw new ConfigError('nHeads', `a divisor of dModel (${config.dModel})`, config.nHeads);
+    throw new ConfigError('nHeads', `a divisor of dModel (${config.dModel})`, config.nHeads, options);
   }
   if (config.positional === 'rope' && (config.dModel / config.nHeads) % 2 !== 0) {
     throw new ConfigError(
       'nHeads',
       `such that dModel / nHeads is even, for RoPE (dModel ${config.dModel})`,
       config.nHeads,
+      options,
     );
   }
   if (!Number.isInteger(config.mlpRatio * config.dModel)) {
@@ -147,6 +151,7 @@ function checkRelations(config: ModelConfig): void {
       'mlpRatio',
       `such that mlpRatio * dModel (${config.dModel}) is an integer`,
       config.mlpRatio,
+      options,
     );
   }
 }

@@ -1,30 +1,35 @@
-const CONFIG_MARKER = Symbol.for('@beyond-ntp/transformer-core/ConfigError');
-const MODEL_MARKER = Symbol.for('@beyond-ntp/transformer-core/ModelError');
+import { BeyondNtpError } from './beyond-ntp-error.js';
+
+/** Where a {@link ConfigError} was found, when the config came from a file. */
+export interface ConfigErrorOptions {
+  /** The file the config was read from, e.g. `run/model/config.json`; prefixed to the message. */
+  file?: string;
+}
 
 /**
- * Thrown by {@link parseModelConfig} (and so by `createModel`) when a config field is missing, has the wrong
- * type or lies outside its allowed range. The message names the field, the allowed values and what was given.
+ * Thrown by {@link parseModelConfig} (and so by `createModel` and `loadModel`) when a config field is missing,
+ * has the wrong type or lies outside its allowed range. The message names the file (when there is one), the
+ * field, the allowed values and what was given.
  */
-export class ConfigError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends BeyondNtpError<'CONFIG_INVALID'> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/transformer-core/ConfigError');
   /** Dotted path of the offending field, e.g. `heads.count`. */
   readonly field: string;
   /** Human-readable description of the allowed values, e.g. `an integer in [1, 4096]`. */
   readonly allowed: string;
-  /** Brand checked by {@link ConfigError.isInstance}. */
-  readonly [CONFIG_MARKER] = true;
+  /** The file the config was read from, if any. */
+  readonly file: string | undefined;
 
-  constructor(field: string, allowed: string, received: unknown) {
-    super(`invalid model config: \`${field}\` must be ${allowed} (got ${describe(received)})`);
-    this.name = 'ConfigError';
+  constructor(field: string, allowed: string, received: unknown, options: ConfigErrorOptions = {}) {
+    const where = options.file === undefined ? '' : `${options.file}: `;
+    super(
+      'CONFIG_INVALID',
+      `${where}invalid model config: \`${field}\` must be ${allowed} (got ${describe(received)})`,
+    );
     this.field = field;
     this.allowed = allowed;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is ConfigError {
-    return typeof error === 'object' && error !== null && CONFIG_MARKER in error;
+    this.file = options.file;
   }
 }
 
@@ -36,22 +41,9 @@ export type ModelErrorCode = 'INPUT_INVALID' | 'WEIGHTS_INVALID' | 'CACHE_INVALI
  * an out-of-range head index), when `loadWeights` gets missing, unknown or mis-shaped tensors, or when a KV
  * cache is used inconsistently. The message names the argument or tensor at fault.
  */
-export class ModelError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: ModelErrorCode;
-  /** Brand checked by {@link ModelError.isInstance}. */
-  readonly [MODEL_MARKER] = true;
-
-  constructor(code: ModelErrorCode, message: string) {
-    super(message);
-    this.name = 'ModelError';
-    this.code = code;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is ModelError {
-    return typeof error === 'object' && error !== null && MODEL_MARKER in error;
-  }
+export class ModelError extends BeyondNtpError<ModelErrorCode> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/transformer-core/ModelError');
 }
 
 function describe(value: unknown): string {

@@ -1,102 +1,150 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { decodeStep } from './decode-step.js';
 import { ModelError } from './errors.js';
 import { KVCache } from './kv-cache.js';
+import { paddedWindow } from './left-padding.js';
 import type { TransformerModel } from './model.js';
-import { mulberry32 } from './random.js';
-import { pickToken } from './sample.js';
+import { checkTokenIds, type EmbeddingsPrompt, type GeneratePrompt, PromptSource } from './prompt-source.js';
+import {
+  checkSamplingOptions,
+  type SamplingOptions,
+  sampleToken,
+  samplingDistribution,
+  seededRandom,
+} from './sample.js';
 
-/** Options of {@link generate}. */
-export interface GenerateOptions {
-  /** Maximum number of tokens to generate. */
+/** Options of {@link generate}; sampling as in {@link samplingDistribution}. */
+export interface GenerateOptions extends SamplingOptions {
+  /** Maximum number of tokens to generate per row. */
   maxNewTokens: number;
   /**
-   * Softmax temperature; 0 picks the most likely token (greedy decoding).
-   * @default 1
-   */
-  temperature?: number;
-  /**
-   * Sample only among the k most likely tokens.
-   * @default undefined (all tokens)
-   */
-  topK?: number;
-  /**
-   * Sample only from the smallest set of most likely tokens whose probability reaches p (nucleus sampling).
-   * @default 1
-   */
-  topP?: number;
-  /**
-   * Stop after generating any of these token ids (the stop token is included in the result).
+   * A row stops after generating any of these token ids (the stop token is included in its result); the other
+   * rows go on.
    * @default []
    */
   stopTokens?: number[];
   /**
-   * Seed of the sampling; same seed, model and prompt → same tokens.
+   * Seed of the sampling; same seed, model and prompt → same tokens. Each row draws from its own stream (see
+   * {@link seededRandom}): a number s seeds row b with s + b, so a batch's row b equals a single-prompt call with
+   * seed s + b; an array gives one seed per row.
    * @default 0
    */
-  seed?: number;
+  seed?: number | number[];
+  /**
+   * What to do when prompt + generated tokens outgrow `contextLength`. `false`: refuse up front (the call throws
+   * unless prompt width + maxNewTokens − 1 ≤ contextLength). `true`: condition each new token on the last
+   * `contextLength` positions only, as nanoGPT crops its context, recomputing the KV cache from that window at every
+   * step past the limit (positions restart at 0 at the window's first column).
+   * @default false
+   */
+  slideWindow?: boolean;
 }
 
 /**
- * Continues `prompt` (token ids) with head 0 of `model`, one token per KV-cached forward. Returns the new
- * tokens only (not the prompt) as a plain array; no tensor outlives the call.
+ * Continues one prompt (token ids) with head 0 of `model`, one KV-cached step per token. Returns the new tokens
+ * only (not the prompt) as a plain array; no tensor outlives the call.
  *
- * @throws {ModelError} when the prompt is empty or holds invalid ids, when options are out of range, or when
- * prompt + new tokens do not fit in `contextLength`.
+ * @throws {ModelError} (`INPUT_INVALID`) when the prompt is empty or holds invalid ids, when options are out of
+ * range, or (without `slideWindow`) when prompt + new tokens do not fit in `contextLength`.
  */
-export function generate(model: TransformerModel, prompt: number[], options: GenerateOptions): number[] {
-  const { maxNewTokens, temperature = 1, topK, topP = 1, stopTokens = [], seed = 0 } = options;
-  checkOptions(model, prompt, options);
-  if (maxNewTokens === 0) return [];
+export function generate(model: TransformerModel, prompt: number[], options: GenerateOptions): number[];
+/**
+ * Continues a batch of prompts at once: rows of token ids of any lengths (left-padded, with the attention mask and
+ * position ids that make each row's tokens those it would get alone), or input embeddings `[B, P, dModel]` with an
+ * optional left-padding mask. Returns the new tokens of each row; rows that hit a stop token end early.
+ *
+ * @throws {ModelError} (`INPUT_INVALID`) as for one prompt; the context check applies to the longest row.
+ */
+export function generate(
+  model: TransformerModel,
+  prompt: number[][] | EmbeddingsPrompt,
+  options: GenerateOptions,
+): number[][];
+export function generate(
+  model: TransformerModel,
+  prompt: GeneratePrompt,
+  options: GenerateOptions,
+): number[] | number[][] {
+  const source = new PromptSource(model, prompt);
+  checkOptions(model, source, options);
+  const rows = decode(model, source, options);
+  const single = Array.isArray(prompt) && !Array.isArray(prompt[0]);
+  return single ? (rows[0] as number[]) : rows;
+}
+
+// The decoding loop: one sample per active row per step, then one fed column (or, past a full sliding window,
+// the whole window again on an emptied cache).
+function decode(model: TransformerModel, source: PromptSource, options: GenerateOptions): number[][] {
+  const { maxNewTokens, stopTokens = [], slideWindow = false, temperature, topK, topP } = options;
+  const { pads } = source;
+  const results = pads.map((): number[] => []);
+  if (maxNewTokens === 0) return results;
+  const streams = rowSeeds(options.seed, pads.length).map(seededRandom);
   const stop = new Set(stopTokens);
-  const random = mulberry32(seed);
+  const active = pads.map(() => true);
+  const fed = pads.map((): number[] => []); // generated tokens fed back, one column per step for every row
+  const C = model.config.contextLength;
   const cache = new KVCache();
-  // Logits of the last position only, read back to a plain array (outside tidy, which would walk the array).
-  const step = (ids: number[]): Float32Array => {
-    const last = tf.tidy(() => {
-      const [logits] = model.forward([ids], { kvCache: cache }).logits as [tf.Tensor3D];
-      return tf.slice(logits, [0, logits.shape[1] - 1, 0], [1, 1, -1]);
-    });
-    const values = last.dataSync() as Float32Array;
-    last.dispose();
-    return values;
-  };
   try {
-    const tokens: number[] = [];
-    let logits = step(prompt);
-    for (;;) {
-      const next = pickToken(logits, { temperature, topK, topP }, random);
-      tokens.push(next);
-      if (stop.has(next) || tokens.length === maxNewTokens) return tokens;
-      logits = step([next]);
+    let start = slideWindow ? Math.max(0, source.width - C) : 0; // first visible column
+    let cached = start; // columns [start, cached) are in the cache
+    for (let step = 1; ; step++) {
+      const width = source.width + step - 1;
+      if (width - start > C) [start, cached] = [width - C, width - C];
+      if (cached === start) cache.truncate(0);
+      const { input, dispose } = source.columns(cached, width, fed);
+      // Padding visible in the window needs the mask and per-row positions; otherwise the defaults are the same.
+      const padded = pads.some((pad) => pad > start);
+      const window = padded ? paddedWindow(pads, { start, from: cached, to: width }) : {};
+      let logits: Float32Array[];
+      try {
+        [logits = []] = decodeStep(model, input, { kvCache: cache, ...window }).map((rows) =>
+          rows.map(([l]) => l as Float32Array),
+        );
+      } finally {
+        dispose();
+      }
+      cached = width;
+      for (const [b, row] of results.entries()) {
+        if (!active[b]) continue;
+        const distribution = samplingDistribution(logits[b] as Float32Array, { temperature, topK, topP });
+        const token = sampleToken(distribution, (streams[b] as () => number)());
+        row.push(token);
+        if (stop.has(token)) active[b] = false;
+      }
+      if (step === maxNewTokens || !active.includes(true)) return results;
+      for (const [b, row] of fed.entries()) row.push(results[b]?.at(-1) as number); // a stopped row repeats its stop token
     }
   } finally {
     cache.dispose();
   }
 }
 
-function checkOptions(model: TransformerModel, prompt: number[], options: GenerateOptions): void {
-  const { vocabSize, contextLength } = model.config;
+function rowSeeds(seed: number | number[] = 0, rows: number): number[] {
+  return Array.isArray(seed) ? seed : Array.from({ length: rows }, (_, b) => seed + b);
+}
+
+function checkOptions(model: TransformerModel, source: PromptSource, options: GenerateOptions): void {
   const fail = (message: string): never => {
     throw new ModelError('INPUT_INVALID', `generate: ${message}`);
   };
-  const { maxNewTokens, temperature = 1, topK, topP = 1 } = options;
-  if (prompt.length === 0) fail('prompt must hold at least one token id');
+  const { maxNewTokens, seed = 0, slideWindow = false } = options;
+  const { contextLength } = model.config;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) {
     fail(`maxNewTokens must be a non-negative integer (got ${maxNewTokens})`);
   }
   // The last new token is returned without being fed back, so it needs no position of its own.
-  if (prompt.length + maxNewTokens - 1 > contextLength) {
+  if (!slideWindow && source.width + maxNewTokens - 1 > contextLength) {
+    const prompt = source.pads.length === 1 ? 'prompt' : 'longest prompt';
     fail(
-      `prompt (${prompt.length}) + maxNewTokens (${maxNewTokens}) - 1 exceeds contextLength ${contextLength}`,
+      `${prompt} (${source.width}) + maxNewTokens (${maxNewTokens}) - 1 exceeds contextLength ${contextLength}; shorten it or pass slideWindow: true`,
     );
   }
-  if (!(temperature >= 0) || !Number.isFinite(temperature))
-    fail(`temperature must be ≥ 0 (got ${temperature})`);
-  if (topK !== undefined && (!Number.isInteger(topK) || topK < 1))
-    fail(`topK must be an integer ≥ 1 (got ${topK})`);
-  if (!(topP > 0 && topP <= 1)) fail(`topP must be in (0, 1] (got ${topP})`);
-  for (const id of [...prompt, ...(options.stopTokens ?? [])]) {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
-      fail(`token id ${id} is not an integer in [0, ${vocabSize})`);
+  checkSamplingOptions(options, 'generate');
+  checkTokenIds(model, options.stopTokens ?? []);
+  const seeds = rowSeeds(seed, source.pads.length);
+  if (seeds.length !== source.pads.length || seeds.some((s) => !Number.isInteger(s))) {
+    fail(
+      `seed must be an integer or one integer per prompt row (${source.pads.length}) (got ${JSON.stringify(seed)})`,
+    );
   }
 }

@@ -1,18 +1,30 @@
+export type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
+export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
 export * from './checkpoint/index.js';
-export { type ModelConfig, type ModelConfigInput, modelConfigSchema, parseModelConfig } from './config.js';
-export { ConfigError, ModelError, type ModelErrorCode } from './errors.js';
+export {
+  type ModelConfig,
+  type ModelConfigInput,
+  modelConfigSchema,
+  type ParseModelConfigOptions,
+  parseModelConfig,
+} from './config.js';
+export { type DecodeStepOptions, decodeStep } from './decode-step.js';
+export { ConfigError, type ConfigErrorOptions, ModelError, type ModelErrorCode } from './errors.js';
 export { type GenerateOptions, generate } from './generate.js';
 export { embedLookup } from './kernels/embed-lookup.js';
+export { KernelError, type KernelErrorCode } from './kernels/errors.js';
 export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
 export { loadWasmKernels, wasmKernelsAvailable } from './kernels/wasm-host.js';
 export { KVCache } from './kv-cache.js';
+export { type LeftPaddedBatch, type LeftPadOptions, leftPad } from './left-padding.js';
 export {
   type CreateModelOptions,
   createModel,
   type ForwardInput,
   type ForwardOptions,
   type ForwardOutput,
+  type HiddenState,
   type RunOptions,
   type TokenIds,
   TransformerModel,
@@ -29,4 +41,6 @@ export {
   setTrainable,
 } from './param-groups.js';
 export * from './per-head/index.js';
+export type { EmbeddingsPrompt, GeneratePrompt } from './prompt-source.js';
+export { type SamplingOptions, sampleToken, samplingDistribution, seededRandom } from './sample.js';
 export * from './train/index.js';

@@ -2,59 +2,89 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from './errors.js';
 
 /**
- * Keys and values of one attention layer, `[B, nHeads, T, headDim]` each, held as the chunks appended by
- * successive forwards. Chunks are concatenated when read instead of merged when written, so a cached forward
- * run under a gradient tape keeps every chunk it read alive and differentiable until the cache is disposed.
+ * Keys and values of one attention layer, `[B, nHeads, S, headDim]` each, held as one tensor per kind. A forward
+ * attends over `concat(cached, new)` anyway, so that concatenation becomes the stored tensor: a decoding step
+ * copies the layer once instead of re-concatenating one chunk per earlier step, and the cache holds exactly two
+ * tensors per layer whatever the number of steps.
+ *
+ * This is safe under a gradient tape: tfjs records, for each op, clones of the tensors its gradient needs (see
+ * `kv-cache.test.ts`, which checks that this still holds), so the stored tensor a taped forward replaces may be
+ * disposed while the tape still differentiates through it, exactly as `tf.grads` itself disposes every
+ * intermediate of its forward pass before running the backward one.
+ *
+ * Writes are staged: {@link LayerCache.extend} returns the extended keys and values at once, but they replace the
+ * stored ones only when the {@link KVCache} commits the whole forward that made them.
  */
 class LayerCache {
-  private keys: tf.Tensor4D[] = [];
-  private values: tf.Tensor4D[] = [];
+  private k?: tf.Tensor4D;
+  private v?: tf.Tensor4D;
+  private staged?: { k: tf.Tensor4D; v: tf.Tensor4D };
 
+  /** Cached positions (committed writes only). */
   get length(): number {
-    return this.keys.reduce((sum, k) => sum + (k.shape[2] ?? 0), 0);
+    return this.k?.shape[2] ?? 0;
   }
 
-  /** Stores `k`, `v` (`[B, nHeads, T, headDim]`) and returns all cached keys and values including them. */
-  append(k: tf.Tensor4D, v: tf.Tensor4D): { k: tf.Tensor4D; v: tf.Tensor4D } {
-    const batch = this.keys[0]?.shape[0];
-    if (batch !== undefined && batch !== k.shape[0]) {
-      throw new ModelError(
-        'CACHE_INVALID',
-        `KV cache holds batch size ${batch}, but the input has ${k.shape[0]}`,
-      );
+  /** `[B, nHeads, headDim]` of the stored keys, or `undefined` while the layer is empty. */
+  get geometry(): [number, number, number] | undefined {
+    if (this.k === undefined) return undefined;
+    const [B, H, , D] = this.k.shape;
+    return [B, H, D];
+  }
+
+  /** The stored keys and values (committed writes only), for inspection; `undefined` while empty. */
+  get contents(): { k: tf.Tensor4D; v: tf.Tensor4D } | undefined {
+    return this.k && this.v ? { k: this.k, v: this.v } : undefined;
+  }
+
+  /**
+   * All keys and values, the cached ones followed by `kNew`, `vNew` (`[B, nHeads, T, headDim]`), staged to become
+   * this layer's contents when the forward commits.
+   */
+  extend(kNew: tf.Tensor4D, vNew: tf.Tensor4D): { k: tf.Tensor4D; v: tf.Tensor4D } {
+    if (this.staged !== undefined) {
+      throw new ModelError('CACHE_INVALID', 'internal: a KV cache layer was written twice in one forward');
     }
-    this.keys.push(tf.keep(k));
-    this.values.push(tf.keep(v));
-    return { k: concatChunks(this.keys), v: concatChunks(this.values) };
+    const k = this.k ? (tf.concat([this.k, kNew], 2) as tf.Tensor4D) : kNew;
+    const v = this.v ? (tf.concat([this.v, vNew], 2) as tf.Tensor4D) : vNew;
+    this.staged = { k: tf.keep(k), v: tf.keep(v) };
+    return this.staged;
+  }
+
+  commit(): void {
+    if (this.staged === undefined) return;
+    this.k?.dispose();
+    this.v?.dispose();
+    ({ k: this.k, v: this.v } = this.staged);
+    this.staged = undefined;
+  }
+
+  discard(): void {
+    this.staged?.k.dispose();
+    this.staged?.v.dispose();
+    this.staged = undefined;
   }
 
   truncate(length: number): void {
     if (length >= this.length) return;
-    const keep = (chunks: tf.Tensor4D[]): tf.Tensor4D[] => {
-      if (length === 0) return [];
-      const whole = concatChunks(chunks);
-      const [B, H, , D] = whole.shape;
-      const kept = tf.keep(tf.slice(whole, [0, 0, 0, 0], [B, H, length, D]));
-      if (chunks.length > 1) whole.dispose();
-      return [kept];
+    const keep = (t: tf.Tensor4D | undefined) => {
+      if (t === undefined || length === 0) return undefined;
+      const [B, H, , D] = t.shape;
+      return tf.keep(tf.slice(t, [0, 0, 0, 0], [B, H, length, D]));
     };
-    const [keys, values] = [keep(this.keys), keep(this.values)];
+    const [k, v] = [keep(this.k), keep(this.v)];
     this.dispose();
-    this.keys = keys;
-    this.values = values;
+    this.k = k;
+    this.v = v;
   }
 
   dispose(): void {
-    for (const t of [...this.keys, ...this.values]) t.dispose();
-    this.keys = [];
-    this.values = [];
+    this.discard();
+    this.k?.dispose();
+    this.v?.dispose();
+    this.k = undefined;
+    this.v = undefined;
   }
-}
-
-function concatChunks(chunks: tf.Tensor4D[]): tf.Tensor4D {
-  const [first] = chunks;
-  if (first === undefined) throw new ModelError('CACHE_INVALID', 'internal: read of an empty KV cache layer');
-  return chunks.length === 1 ? first : tf.concat(chunks, 2);
 }
 
 /**
@@ -62,10 +92,14 @@ function concatChunks(chunks: tf.Tensor4D[]): tf.Tensor4D {
  * attends over everything cached and appends its own positions. `truncate(n)` rolls back to the first `n`
  * positions (speculative decoding rejects drafted tokens this way). A cache belongs to one model and batch
  * size; the caller owns it and must `dispose()` it.
+ *
+ * A call that uses the cache changes it all at once or not at all: `forward`, `trunk` and `head` check the
+ * cache against their input before running and discard every write of a call that throws.
  */
 export class KVCache {
   private readonly layers = new Map<string, LayerCache>();
   private positions = 0;
+  private inCall = false;
 
   /** Number of positions the trunk has processed into this cache; the next forward starts at this position. */
   get length(): number {
@@ -105,9 +139,45 @@ export class KVCache {
     return layer;
   }
 
-  /** @internal Records that the trunk has processed `count` more positions. */
+  /** @internal The cache of the layer named `name` if it exists, without creating it. */
+  peek(name: string): LayerCache | undefined {
+    return this.layers.get(name);
+  }
+
+  /** @internal Names of the layers that have a cache, in order of first use. */
+  layerNames(): string[] {
+    return [...this.layers.keys()];
+  }
+
+  /** @internal Records that the trunk has processed `count` more positions (undone if the call throws). */
   advance(count: number): void {
     this.positions += count;
+  }
+
+  /**
+   * @internal Runs one model call's writes as a unit: when `call` returns, every staged layer write is committed;
+   * when it throws, every staged write is discarded and the position count restored. Nested calls (the trunk
+   * and heads inside `forward`) join the outermost one.
+   */
+  atomically<R>(call: () => R): R {
+    if (this.inCall) return call();
+    this.inCall = true;
+    const positions = this.positions;
+    const layersBefore = new Set(this.layers.keys());
+    try {
+      const result = call();
+      for (const layer of this.layers.values()) layer.commit();
+      return result;
+    } catch (error) {
+      for (const [name, layer] of this.layers) {
+        layer.discard();
+        if (!layersBefore.has(name)) this.layers.delete(name);
+      }
+      this.positions = positions;
+      throw error;
+    } finally {
+      this.inCall = false;
+    }
   }
 }
 

@@ -123,19 +123,62 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
     model.dispose();
   });
 
-  it('returns the residual stream after the embedding and after every block', () => {
+  it('names its hidden states: embed, blocks.<l> (the trunk), then heads.<i> for each requested head', () => {
     const model = createModel(config, { seed: 1 });
+    const requested = [...heads].reverse(); // order follows options.heads, not the head index
+    const trunkBlocks =
+      model.config.heads.type === 'transformer' ? model.config.nLayers - 1 : model.config.nLayers;
     tf.tidy(() => {
-      const { hiddenStates = [], logits } = model.forward(ids, { returnHiddenStates: true });
-      expect(hiddenStates).toHaveLength((config.nLayers ?? 0) + 1);
-      for (const h of hiddenStates) expect(h.shape).toEqual([2, 6, 8]);
-      const last = hiddenStates.at(-1) as tf.Tensor3D;
-      if (model.config.heads.type === 'transformer') {
-        expect(maxAbsDiff(model.unembed(last), logits[0] as tf.Tensor)).toBe(0);
-      } else {
-        expect(maxAbsDiff(last, model.trunk(model.embed(ids)).output)).toBe(0);
+      const { hiddenStates = [], logits } = model.forward(ids, {
+        heads: requested,
+        returnHiddenStates: true,
+      });
+      expect(hiddenStates.map((s) => s.name)).toEqual([
+        'embed',
+        ...Array.from({ length: trunkBlocks }, (_, l) => `blocks.${l}`),
+        ...requested.map((i) => `heads.${i}`),
+      ]);
+      for (const { tensor } of hiddenStates) expect(tensor.shape).toEqual([2, 6, 8]);
+      const state = (name: string) => hiddenStates.find((s) => s.name === name)?.tensor as tf.Tensor3D;
+      // embed: token embedding plus learned positions (dropout is off).
+      const x = model.embed(ids);
+      const positions = model.params['pos_emb.weight'];
+      const embedded = positions ? tf.add(x, tf.slice(positions, [0, 0], [6, 8])) : x;
+      expect(maxAbsDiff(state('embed'), embedded)).toBe(0);
+      // The trunk reports the same states; its last block is the trunk output z.
+      const trunk = model.trunk(x, { returnHiddenStates: true });
+      expect(trunk.hiddenStates?.map((s) => s.name)).toEqual(
+        hiddenStates.slice(0, trunkBlocks + 1).map((s) => s.name),
+      );
+      for (const [l, s] of (trunk.hiddenStates ?? []).entries()) {
+        expect(maxAbsDiff(s.tensor, (hiddenStates[l] as { tensor: tf.Tensor3D }).tensor)).toBe(0);
       }
+      expect(maxAbsDiff(state(`blocks.${trunkBlocks - 1}`) ?? state('embed'), trunk.output)).toBe(0);
+      // heads.<i> is head i's output before ln_f: unembed turns it into that head's logits.
+      requested.forEach((i, j) => {
+        expect(maxAbsDiff(state(`heads.${i}`), model.head(i, trunk.output))).toBe(0);
+        expect(maxAbsDiff(model.unembed(state(`heads.${i}`)), logits[j] as tf.Tensor)).toBe(0);
+      });
     });
+    model.dispose();
+  });
+
+  it("returns hidden states of its own: disposing them leaves the caller's input embeddings intact", () => {
+    const model = createModel({
+      ...config,
+      nLayers: 1,
+      heads: { count: 1, type: 'transformer' },
+      positional: 'rope',
+    });
+    const x = model.embed(ids);
+    const before = tf.memory().numTensors;
+    const out = model.forward({ inputsEmbeds: x }, { returnHiddenStates: true });
+    // No trunk block and no position table: the trunk output is its input, yet a tensor of the call's own.
+    expect(out.hiddenStates?.map((s) => s.name)).toEqual(['embed', 'heads.0']);
+    tf.dispose([out.logits, out.hiddenStates ?? []]);
+    expect(x.isDisposed).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
     model.dispose();
   });
 
@@ -169,7 +212,7 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
     const model = createModel(config, { seed: 1 });
     const before = tf.memory().numTensors;
     const out = model.forward(ids, { heads, returnHiddenStates: true, training: true, seed: 1 });
-    tf.dispose([...out.logits, ...(out.hiddenStates ?? [])]);
+    tf.dispose([out.logits, out.hiddenStates ?? []]);
     const idTensor = tf.tensor2d(ids, [2, 6], 'int32');
     tf.dispose(model.forward(idTensor).logits);
     idTensor.dispose();

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type AttentionContext, causalMask } from './attention.js';
+import { type AttentionContext, causalMask, paddingMask } from './attention.js';
+import {
+  type AttentionMaskInput,
+  type PositionIdsInput,
+  readAttentionMask,
+  readPositionIds,
+} from './batch-inputs.js';
 import { block } from './block.js';
 import { type ModelConfig, type ModelConfigInput, parseModelConfig } from './config.js';
 import { ModelError } from './errors.js';
@@ -7,7 +13,7 @@ import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import type { KVCache } from './kv-cache.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
 import { mixSeed, mulberry32 } from './random.js';
-import { type RopeTables, ropeTables } from './rope.js';
+import { type RopeAngles, type RopeTables, ropeAngles, ropeTables } from './rope.js';
 
 /** Options of {@link createModel}. */
 export interface CreateModelOptions {
@@ -30,10 +36,25 @@ export interface CreateModelOptions {
 export interface RunOptions {
   /**
    * Attend over the positions in this cache and append the new ones to it (incremental decoding). Inputs then
-   * start at position `kvCache.length`.
+   * start at position `kvCache.length`. A call that throws leaves the cache exactly as it was.
    * @default undefined (no cache: inputs start at position 0)
    */
   kvCache?: KVCache;
+  /**
+   * Which of the cached + new positions hold real tokens, `[B, S]` with `S = kvCache.length + T`: 1 = real,
+   * 0 = padding that no query attends to (Hugging Face's `attention_mask`). Outputs at padding positions are finite
+   * but meaningless. Position ids are not derived from it: pass `positionIds` too when padding shifts the tokens
+   * (left padding). With a mask that has any 0, attention runs as stock tfjs ops instead of the fused kernel.
+   * @default undefined (every position is real)
+   */
+  attentionMask?: AttentionMaskInput;
+  /**
+   * Position of each new token within its own sequence, `[B, T]` integers in `[0, contextLength)`: which learned
+   * position embedding is added, or which RoPE rotation is applied. For a left-padded row, real tokens count
+   * from 0 after the padding (the value at padding positions does not matter; 0 is customary).
+   * @default undefined (`kvCache.length + t` for the t-th new position of every row)
+   */
+  positionIds?: PositionIdsInput;
   /**
    * Apply dropout (`config.dropout`).
    * @default false
@@ -50,7 +71,7 @@ export interface RunOptions {
 /** Options of {@link TransformerModel.trunk}. */
 export interface TrunkOptions extends RunOptions {
   /**
-   * Also return the residual stream after the input embedding and after every trunk block.
+   * Also return the residual stream after the input embedding and after every trunk block (see {@link HiddenState}).
    * @default false
    */
   returnHiddenStates?: boolean;
@@ -59,19 +80,35 @@ export interface TrunkOptions extends RunOptions {
 /** Options of {@link TransformerModel.forward}. */
 export interface ForwardOptions extends TrunkOptions {
   /**
-   * Which heads to run; `logits[j]` belongs to `heads[j]`. Head 0 predicts the next token, head i the token
-   * i + 1 positions ahead.
+   * Which heads to run, each at most once; `logits[j]` belongs to `heads[j]`. Head 0 predicts the next token,
+   * head i the token i + 1 positions ahead.
    * @default [0]
    */
   heads?: number[];
 }
 
+/**
+ * One named residual-stream tensor `[B, T, dModel]`, before the final norm `ln_f`:
+ * - `embed`: the trunk's input, i.e. the token embedding (or `inputsEmbeds`) plus learned positions, after dropout;
+ * - `blocks.<l>`: the output of trunk block `l` (the last one is the trunk output z, the input of every head);
+ * - `heads.<i>`: the output of head `i` (its transformer block, or its linear map for linear heads), the tensor
+ *   `unembed` turns into head i's logits.
+ *
+ * (A type rather than an interface, so that lists of states are `tf.TensorContainer`s: `tf.dispose(states)`.)
+ */
+export type HiddenState = {
+  /** `embed`, `blocks.<l>` or `heads.<i>`. */
+  name: string;
+  /** The state, `[B, T, dModel]`. */
+  tensor: tf.Tensor3D;
+};
+
 /** Result of {@link TransformerModel.trunk}. The caller owns (and must dispose) every tensor. */
 export interface TrunkOutput {
   /** Trunk output z, `[B, T, dModel]`, the input of every head. */
   output: tf.Tensor3D;
-  /** With `returnHiddenStates`: input embedding (+ learned positions) then the output of each trunk block. */
-  hiddenStates?: tf.Tensor3D[];
+  /** With `returnHiddenStates`: `embed`, then `blocks.0` … `blocks.<L-1>` for the L trunk blocks. */
+  hiddenStates?: HiddenState[];
 }
 
 /** Result of {@link TransformerModel.forward}. The caller owns (and must dispose) every tensor. */
@@ -79,11 +116,12 @@ export interface ForwardOutput {
   /** `[B, T, vocabSize]` per requested head, in the order of `options.heads`. */
   logits: tf.Tensor3D[];
   /**
-   * With `returnHiddenStates`: the trunk's hidden states followed, for transformer heads when head 0 runs, by
-   * head 0's block output. For a one-head model that is the input embedding plus one state per block
-   * (`nLayers + 1` tensors of `[B, T, dModel]`), all before the final norm.
+   * With `returnHiddenStates`: the trunk's states (`embed`, `blocks.0`, …) followed by `heads.<i>` for every
+   * requested head in the order of `options.heads`, whatever the head type. For a one-head transformer-head model
+   * that is `nLayers + 1` states, the layout of Hugging Face's `output_hidden_states` except that the last one is
+   * not normalised (apply {@link TransformerModel.finalNorm} for that).
    */
-  hiddenStates?: tf.Tensor3D[];
+  hiddenStates?: HiddenState[];
 }
 
 /** Token ids: an int32 tensor `[B, T]` or nested arrays. */
@@ -96,6 +134,18 @@ export type ForwardInput =
       /** Input embeddings `[B, T, dModel]` used in place of `embed(ids)` (learned positions are still added). */
       inputsEmbeds: tf.Tensor3D;
     };
+
+// What one call's attention layers share: where its positions sit and which keys are padding. Built (and
+// validated) once per public call, before anything touches the KV cache.
+interface CallContext {
+  /** Sequence index of the first new position (cached positions before it). */
+  offset: number;
+  /** Per-row position ids `[B, T]`, when given. */
+  positionIds?: tf.Tensor2D;
+  rope?: RopeAngles;
+  padding?: tf.Tensor4D;
+  dispose(): void;
+}
 
 /**
  * Creates a decoder-only transformer with freshly initialised weights.
@@ -152,57 +202,40 @@ export class TransformerModel {
   /**
    * Runs the shared trunk on input embeddings `x` (`[B, T, dModel]`): adds learned positions, then applies the
    * trunk blocks. With a KV cache, positions start at `kvCache.length` and the cache grows by T.
+   *
+   * @throws {ModelError} before running, when `x`, the cache, `attentionMask` or `positionIds` do not fit.
    */
   trunk(x: tf.Tensor3D, options: TrunkOptions = {}): TrunkOutput {
-    const [B, T, d] = x.shape;
-    if (d !== this.config.dModel || B < 1 || T < 1) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `trunk input must be [B, T, ${this.config.dModel}] with B, T ≥ 1 (got [${x.shape}])`,
-      );
-    }
-    const offset = this.checkPositions(T, options.kvCache);
-    const dropout = this.dropout(options, 0);
-    const result = tf.tidy(() => {
-      let h = x;
-      if (this.p.posEmb) h = tf.add(h, tf.slice(this.p.posEmb, [offset, 0], [T, d])); // [B, T, dModel]
-      h = dropout(h) as tf.Tensor3D;
-      const hiddenStates = [h];
-      this.p.blocks.forEach((blockParams, l) => {
-        h = block(
-          h,
-          blockParams,
-          this.attentionContext(offset, options.kvCache, `blocks.${l}`, dropout, options),
-        );
-        hiddenStates.push(h);
-      });
-      return options.returnHiddenStates ? { output: h, hiddenStates } : { output: h };
-    });
-    options.kvCache?.advance(T);
-    return result;
+    const [B, T] = this.checkStates(x, 'trunk input');
+    const cache = options.kvCache;
+    const offset = this.checkPositions(T, cache);
+    if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads: [] });
+    return this.inCall([B, T, offset], options, (call) => this.runTrunk(x, call, options));
   }
 
   /**
    * Applies output head `i` to the trunk output `z` (`[B, T, dModel]`); returns `[B, T, dModel]`, before the
    * shared final norm. With a KV cache (already advanced by the trunk), head `i` must have run on every
-   * earlier cached position.
+   * earlier cached position; pass the same `attentionMask` and `positionIds` as to the trunk.
+   *
+   * @throws {ModelError} before running, when `i`, `z`, the cache, `attentionMask` or `positionIds` do not fit.
    */
   head(i: number, z: tf.Tensor3D, options: RunOptions = {}): tf.Tensor3D {
     const headParams = this.checkHead(i);
+    const [B, T] = this.checkStates(z, `head ${i} input`);
     if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
     const cache = options.kvCache;
-    const T = z.shape[1];
     const offset = cache ? cache.length - T : 0;
-    const layerName = `heads.${i}`;
-    const cached = cache?.layer(layerName).length;
-    if (cached !== undefined && cached !== offset) {
-      throw new ModelError(
-        'CACHE_INVALID',
-        `head ${i} has ${cached} cached positions but the trunk has ${offset} before this input; run head ${i} in every forward that uses this cache`,
-      );
+    if (cache) {
+      if (offset < 0) {
+        throw new ModelError(
+          'CACHE_INVALID',
+          `head ${i}: the KV cache holds ${cache.length} positions, fewer than the ${T} of this input; run the trunk with this cache first`,
+        );
+      }
+      this.checkCache(cache, { batchSize: B, offset, trunk: false, heads: [i] });
     }
-    const dropout = this.dropout(options, 1 + i);
-    return block(z, headParams.block, this.attentionContext(offset, cache, layerName, dropout, options));
+    return this.inCall([B, T, offset], options, (call) => this.runHead(i, z, call, options));
   }
 
   /** The shared final norm `ln_f` applied to a head output `h` (`[B, T, dModel]`). */
@@ -215,26 +248,41 @@ export class TransformerModel {
     return tf.tidy(() => this.kernels.linear(this.finalNorm(h), this.p.lmHead ?? this.p.tokEmb));
   }
 
-  /** `embed → trunk → head(i) → unembed` for each requested head, in one call. */
+  /**
+   * `embed → trunk → head(i) → unembed` for each requested head, in one call. Every input, the KV cache (batch
+   * size, length, every requested head's cached positions), `attentionMask` and `positionIds` are checked before
+   * anything runs, and a call that throws leaves the cache exactly as it was.
+   *
+   * @throws {ModelError} (`INPUT_INVALID` or `CACHE_INVALID`) naming the argument at fault.
+   */
   forward(input: ForwardInput, options: ForwardOptions = {}): ForwardOutput {
-    const heads = options.heads ?? [0];
-    if (heads.length === 0)
-      throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
-    for (const i of heads) this.checkHead(i); // before the trunk runs, so a bad index leaves the cache untouched
-    const runOptions = {
-      ...options,
-      seed: options.training ? (options.seed ?? this.dropoutSeeds()) : undefined,
-    };
-    return tf.tidy(() => {
-      const x = 'inputsEmbeds' in input ? input.inputsEmbeds : this.embed(input);
-      const { output: z, hiddenStates } = this.trunk(x, runOptions);
-      const logits = heads.map((i) => {
-        const h = this.head(i, z, runOptions);
-        if (hiddenStates && i === 0 && this.config.heads.type === 'transformer') hiddenStates.push(h);
-        return this.unembed(h);
+    const heads = this.checkHeads(options.heads ?? [0]);
+    const embeds = isEmbeddings(input) ? input.inputsEmbeds : undefined;
+    const ids = embeds ? undefined : this.toIds(input as TokenIds);
+    try {
+      const [B, T] = ids ? ids.shape : this.checkStates(embeds as tf.Tensor3D, 'inputsEmbeds');
+      const cache = options.kvCache;
+      const offset = this.checkPositions(T, cache);
+      if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads });
+      return this.inCall([B, T, offset], options, (call) => {
+        const runOptions = {
+          ...options,
+          seed: options.training ? (options.seed ?? this.dropoutSeeds()) : undefined,
+        };
+        return tf.tidy(() => {
+          const x = embeds ?? this.embed(ids as tf.Tensor2D);
+          const { output: z, hiddenStates } = this.runTrunk(x, call, runOptions);
+          const logits = heads.map((i) => {
+            const h = this.runHead(i, z, call, runOptions);
+            hiddenStates?.push({ name: `heads.${i}`, tensor: h });
+            return this.unembed(h);
+          });
+          return hiddenStates ? { logits, hiddenStates } : { logits };
+        });
       });
-      return hiddenStates ? { logits, hiddenStates } : { logits };
-    });
+    } finally {
+      if (ids !== input) ids?.dispose();
+    }
   }
 
   /**
@@ -272,8 +320,95 @@ export class TransformerModel {
     this.rope?.sin.dispose();
   }
 
+  // The trunk on validated inputs, inside the call's cache transaction (if any).
+  private runTrunk(x: tf.Tensor3D, call: CallContext, options: TrunkOptions): TrunkOutput {
+    const [B, T] = x.shape;
+    const dropout = this.dropout(options, 0);
+    const result = tf.tidy(() => {
+      let h = x;
+      if (this.p.posEmb) h = tf.add(h, this.learnedPositions(this.p.posEmb, call, B, T));
+      h = dropout(h) as tf.Tensor3D;
+      // The caller owns x; what this call returns must be tensors of its own.
+      if (h === x) h = tf.clone(x);
+      const hiddenStates: HiddenState[] = [{ name: 'embed', tensor: h }];
+      this.p.blocks.forEach((blockParams, l) => {
+        const name = `blocks.${l}`;
+        h = block(h, blockParams, this.attentionContext(call, options.kvCache, name, dropout, options));
+        hiddenStates.push({ name, tensor: h });
+      });
+      return options.returnHiddenStates ? { output: h, hiddenStates } : { output: h };
+    });
+    options.kvCache?.advance(T);
+    return result;
+  }
+
+  // Head i on validated inputs, inside the call's cache transaction (if any).
+  private runHead(i: number, z: tf.Tensor3D, call: CallContext, options: RunOptions): tf.Tensor3D {
+    const headParams = this.p.heads[i] as HeadParams;
+    if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
+    const dropout = this.dropout(options, 1 + i);
+    const layerName = `heads.${i}`;
+    return block(
+      z,
+      headParams.block,
+      this.attentionContext(call, options.kvCache, layerName, dropout, options),
+    );
+  }
+
+  // Learned position embeddings [B or 1, T, dModel]: a slice for consecutive positions, else rows gathered by the
+  // kernel set's lookup, whose gradient trains on every backend (stock tf.gather's needs a kernel wasm lacks).
+  private learnedPositions(table: tf.Tensor2D, call: CallContext, B: number, T: number): tf.Tensor {
+    const d = this.config.dModel;
+    if (call.positionIds === undefined) return tf.slice(table, [call.offset, 0], [T, d]);
+    const rows = this.kernels.embedLookup(table, tf.reshape(call.positionIds, [B * T]) as tf.Tensor1D);
+    return tf.reshape(rows, [B, T, d]);
+  }
+
+  // Runs `body` with the call's context (after validating attentionMask and positionIds) as one KV-cache
+  // transaction: every cache write of the call takes effect when it returns, none if it throws.
+  private inCall<R>(
+    [B, T, offset]: [number, number, number],
+    options: RunOptions,
+    body: (call: CallContext) => R,
+  ): R {
+    const call = this.prepareCall(B, T, offset, options);
+    try {
+      const run = () => body(call);
+      return options.kvCache ? options.kvCache.atomically(run) : run();
+    } finally {
+      call.dispose();
+    }
+  }
+
+  // Validates attentionMask and positionIds against [B, T] after `offset` cached positions, then builds their
+  // tensors (the caller disposes them with `dispose()`).
+  private prepareCall(B: number, T: number, offset: number, options: RunOptions): CallContext {
+    const S = offset + T;
+    const maskRows =
+      options.attentionMask === undefined
+        ? undefined
+        : readAttentionMask(options.attentionMask, {
+            rows: B,
+            columns: S,
+            columnsMean: `B = ${B}; S = ${offset} cached + ${T} new positions`,
+          });
+    const idRows =
+      options.positionIds === undefined
+        ? undefined
+        : readPositionIds(
+            options.positionIds,
+            { rows: B, columns: T, columnsMean: `B = ${B}; T = ${T} new positions` },
+            this.config.contextLength,
+          );
+    const padding = maskRows && paddingMask(maskRows);
+    const positionIds = idRows && tf.tensor2d(idRows, [B, T], 'int32');
+    const rope = this.rope && ropeAngles(this.rope, positionIds ?? offset, T);
+    const owned = [padding, positionIds, rope?.cos, rope?.sin].filter((t) => t !== undefined);
+    return { offset, positionIds, rope, padding, dispose: () => tf.dispose(owned) };
+  }
+
   private attentionContext(
-    offset: number,
+    call: CallContext,
     cache: KVCache | undefined,
     layerName: string,
     dropout: (x: tf.Tensor) => tf.Tensor,
@@ -282,8 +417,9 @@ export class TransformerModel {
     return {
       nHeads: this.config.nHeads,
       mask: this.mask,
-      rope: this.rope,
-      offset,
+      rope: call.rope,
+      offset: call.offset,
+      padding: call.padding,
       cache: cache?.layer(layerName),
       dropout,
       dropoutActive: this.dropoutActive(options),
@@ -315,6 +451,34 @@ export class TransformerModel {
     return headParams;
   }
 
+  private checkHeads(heads: number[]): number[] {
+    if (heads.length === 0)
+      throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
+    for (const i of heads) this.checkHead(i);
+    const repeated = heads.find((i, j) => heads.indexOf(i) !== j);
+    if (repeated !== undefined) {
+      throw new ModelError(
+        'INPUT_INVALID',
+        `options.heads names head ${repeated} twice; name each head once`,
+      );
+    }
+    return heads;
+  }
+
+  // [B, T] of a residual-stream input [B, T, dModel].
+  private checkStates(x: tf.Tensor3D, what: string): [number, number] {
+    const d = this.config.dModel;
+    const [B = 0, T = 0] = x instanceof tf.Tensor ? x.shape : [];
+    if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[2] !== d || B < 1 || T < 1) {
+      const got = x instanceof tf.Tensor ? `[${x.shape}]` : typeof x;
+      throw new ModelError('INPUT_INVALID', `${what} must be [B, T, ${d}] with B, T ≥ 1 (got ${got})`);
+    }
+    if (x.dtype !== 'float32') {
+      throw new ModelError('INPUT_INVALID', `${what} must be float32 (got ${x.dtype})`);
+    }
+    return [B, T];
+  }
+
   private checkPositions(T: number, cache: KVCache | undefined): number {
     const offset = cache?.length ?? 0;
     if (offset + T > this.config.contextLength) {
@@ -324,6 +488,50 @@ export class TransformerModel {
       );
     }
     return offset;
+  }
+
+  // Everything a cached call will read or extend must hold `offset` positions of this batch size and geometry.
+  private checkCache(
+    cache: KVCache,
+    {
+      batchSize,
+      offset,
+      trunk,
+      heads,
+    }: { batchSize: number; offset: number; trunk: boolean; heads: number[] },
+  ): void {
+    const { nHeads, dModel } = this.config;
+    const headDim = dModel / nHeads;
+    const headLayers =
+      this.config.heads.type === 'transformer' ? heads.map((i) => ({ i, name: `heads.${i}` })) : [];
+    const layers = [
+      ...(trunk ? this.p.blocks.map((_, l) => ({ i: -1, name: `blocks.${l}` })) : []),
+      ...headLayers,
+    ];
+    for (const { i, name } of layers) {
+      const layer = cache.peek(name);
+      const [b, h, hd] = layer?.geometry ?? [batchSize, nHeads, headDim];
+      if (b !== batchSize) {
+        throw new ModelError(
+          'CACHE_INVALID',
+          `KV cache holds batch size ${b}, but the input has ${batchSize}`,
+        );
+      }
+      if (h !== nHeads || hd !== headDim) {
+        throw new ModelError(
+          'CACHE_INVALID',
+          `KV cache layer ${name} holds ${h} heads of width ${hd}, but this model has ${nHeads} heads of width ${headDim}; a cache belongs to one model`,
+        );
+      }
+      const cached = layer?.length ?? 0;
+      if (cached === offset) continue;
+      throw new ModelError(
+        'CACHE_INVALID',
+        i >= 0
+          ? `head ${i} has ${cached} cached positions but the trunk has ${offset} before this input; run head ${i} in every forward that uses this cache`
+          : `KV cache layer ${name} has ${cached} cached positions but the cache has ${offset}; a cache belongs to one model`,
+      );
+    }
   }
 
   private toIds(ids: TokenIds): tf.Tensor2D {
@@ -351,4 +559,10 @@ export class TransformerModel {
     }
     return tf.tensor2d(ids, [ids.length, T], 'int32');
   }
+}
+
+function isEmbeddings(input: ForwardInput): input is { inputsEmbeds: tf.Tensor3D } {
+  return (
+    !(input instanceof tf.Tensor) && !Array.isArray(input) && typeof input === 'object' && input !== null
+  );
 }

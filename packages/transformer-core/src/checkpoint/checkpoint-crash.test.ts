@@ -4,24 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { failAt } from './test-helpers/crashing-fs.js';
 
 // Simulated crashes: the file system fails at a chosen point of a save, as a killed process would stop there.
-const failAt = vi.hoisted(() => ({ open: '', rename: '' }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
-  return {
-    ...fs,
-    open: (path: string, ...rest: unknown[]) => {
-      if (failAt.open !== '' && String(path).endsWith(failAt.open)) throw new Error('simulated crash (open)');
-      return (fs.open as (...args: unknown[]) => unknown)(path, ...rest);
-    },
-    rename: (from: string, to: string) => {
-      if (failAt.rename !== '' && String(to).endsWith(failAt.rename))
-        throw new Error('simulated crash (rename)');
-      return fs.rename(from, to);
-    },
-  };
-});
+vi.mock('node:fs/promises', async (original) =>
+  (await import('./test-helpers/crashing-fs.js')).crashingFs(await original()),
+);
 
 let dir: string;
 beforeEach(async () => {

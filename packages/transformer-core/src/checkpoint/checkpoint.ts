@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { fromRawTensors, toRawTensors } from './tensors.js';
+import {
+  readJson,
+  readSafetensors,
+  replaceFile,
+  safetensorsBytes,
+  syncDirectory,
+  TEMP_PREFIX,
+  writeDurably,
+} from './files.js';
 
 /** What one checkpoint holds. Tensors are read, not disposed. */
 export interface CheckpointData {
@@ -54,7 +61,6 @@ export interface LoadCheckpointOptions {
 }
 
 const LATEST_FILE = 'latest';
-const TEMP_PREFIX = '.tmp-';
 // A complete checkpoint moved aside while a save of the same step replaces it: `.tmp-old-ckpt-<step>-<pid>`.
 const ASIDE_PATTERN = /^\.tmp-old-(ckpt-\d+)-\d+$/;
 const CKPT_PATTERN = /^ckpt-(\d+)$/;
@@ -96,14 +102,9 @@ export async function saveCheckpoint(
 
   const name = checkpointDirName(data.step);
   const temp = await (await nodeFs()).mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
-  // `format: pt` is what Hugging Face loaders expect in the metadata of PyTorch-compatible safetensors files.
-  await writeDurably(
-    join(temp, 'model.safetensors'),
-    encodeSafetensors(await toRawTensors(data.params), { format: 'pt' }),
-  );
+  await writeDurably(join(temp, 'model.safetensors'), await safetensorsBytes(data.params));
   if (data.optimizerState !== undefined) {
-    const raw = await toRawTensors(data.optimizerState);
-    await writeDurably(join(temp, 'optimizer.safetensors'), encodeSafetensors(raw, { format: 'pt' }));
+    await writeDurably(join(temp, 'optimizer.safetensors'), await safetensorsBytes(data.optimizerState));
   }
   await writeDurably(join(temp, 'config.json'), `${configJson}\n`);
   const trainerState = { ...data.trainerState, step: data.step };
@@ -116,7 +117,7 @@ export async function saveCheckpoint(
   const aside = await moveAsideIfExists(dir, name);
   await (await nodeFs()).rename(temp, target);
   await syncDirectory(dir);
-  await writeLatest(dir, name);
+  await replaceFile(dir, LATEST_FILE, `${name}\n`);
   if (aside !== undefined) await (await nodeFs()).rm(aside, { recursive: true, force: true });
   await prune(dir, keep, name);
   return target;
@@ -131,14 +132,7 @@ export async function loadCheckpoint(
   dir: string,
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedCheckpoint> {
-  const steps = await listCheckpoints(dir);
-  let step: number | undefined = options.step;
-  if (step === undefined) step = (await readLatest(dir, steps)) ?? steps[steps.length - 1];
-  if (step === undefined || !steps.includes(step)) {
-    const which = options.step === undefined ? 'no checkpoint' : `no checkpoint of step ${options.step}`;
-    throw new CheckpointError('CHECKPOINT_NOT_FOUND', dir, `${which} (found steps [${steps.join(', ')}])`);
-  }
-  const path = await stepPath(dir, step);
+  const { path, step } = await findCheckpoint(dir, options);
   const config = await readJson(join(path, 'config.json'));
   const trainerState = await readJson(join(path, 'trainer-state.json'));
   if (typeof trainerState !== 'object' || trainerState === null || Array.isArray(trainerState)) {
@@ -167,6 +161,24 @@ export async function loadCheckpoint(
     ...(optimizerState === undefined ? {} : { optimizerState }),
     trainerState: { ...(trainerState as Record<string, unknown>), step },
   };
+}
+
+/**
+ * @internal The directory and step of the checkpoint {@link loadCheckpoint} would read: the latest one under
+ * `dir`, or the one of `options.step`. Throws `CHECKPOINT_NOT_FOUND` when there is none.
+ */
+export async function findCheckpoint(
+  dir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<{ path: string; step: number }> {
+  const steps = await listCheckpoints(dir);
+  let step: number | undefined = options.step;
+  if (step === undefined) step = (await readLatest(dir, steps)) ?? steps[steps.length - 1];
+  if (step === undefined || !steps.includes(step)) {
+    const which = options.step === undefined ? 'no checkpoint' : `no checkpoint of step ${options.step}`;
+    throw new CheckpointError('CHECKPOINT_NOT_FOUND', dir, `${which} (found steps [${steps.join(', ')}])`);
+  }
+  return { path: await stepPath(dir, step), step };
 }
 
 /** Steps of the complete checkpoints under `dir`, ascending (empty when `dir` does not exist). */
@@ -207,64 +219,6 @@ async function readLatest(dir: string, steps: number[]): Promise<number | undefi
   const digits = CKPT_PATTERN.exec(text.trim())?.[1];
   const step = digits === undefined ? undefined : Number(digits);
   return step !== undefined && steps.includes(step) ? step : undefined;
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await (await nodeFs()).readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
-    }
-    throw error;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError('CHECKPOINT_INVALID', file, `not valid JSON (${(error as Error).message})`);
-  }
-}
-
-async function readSafetensors(file: string): Promise<Record<string, tf.Tensor> | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await (await nodeFs()).readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return fromRawTensors(decodeSafetensors(bytes, file).tensors);
-}
-
-async function writeDurably(file: string, contents: Uint8Array | string): Promise<void> {
-  const handle = await (await nodeFs()).open(file, 'w');
-  try {
-    await handle.writeFile(contents);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsync a directory so a rename inside it survives power loss; unsupported on some platforms (Windows). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: import('node:fs/promises').FileHandle | undefined;
-  try {
-    handle = await (await nodeFs()).open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Directory fsync is best effort: the renames are still atomic, only their durability is weaker.
-  } finally {
-    await handle?.close();
-  }
-}
-
-async function writeLatest(dir: string, name: string): Promise<void> {
-  const temp = join(dir, `${TEMP_PREFIX}${LATEST_FILE}-${process.pid}`);
-  await writeDurably(temp, `${name}\n`);
-  await (await nodeFs()).rename(temp, join(dir, LATEST_FILE));
-  await syncDirectory(dir);
 }
 
 async function moveAsideIfExists(dir: string, name: string): Promise<string | undefined> {

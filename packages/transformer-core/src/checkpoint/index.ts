@@ -9,6 +9,7 @@ export {
   saveCheckpoint,
 } from './checkpoint.js';
 export { CheckpointError, type CheckpointErrorCode } from './errors.js';
+export { type LoadModelOptions, loadModel, saveModel } from './model-files.js';
 export {
   decodeSafetensors,
   encodeSafetensors,

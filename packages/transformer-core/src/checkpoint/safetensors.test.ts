@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../test/thrown.js';
 import { CheckpointError } from './errors.js';
-import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetensors.js';
+import {
+  assertLittleEndianHost,
+  decodeSafetensors,
+  encodeSafetensors,
+  type RawTensor,
+} from './safetensors.js';
 
 // Written by the reference implementation (safetensors 0.8.0, Python):
 //   from safetensors.numpy import save
@@ -156,5 +162,16 @@ describe('safetensors', () => {
     expect(() => encodeSafetensors({ a: { dtype: 'I32', shape: [2], data: new Float32Array(2) } })).toThrow(
       /does not match its data array/,
     );
+  });
+
+  it('refuses a big-endian host with a CheckpointError naming the file', async () => {
+    expect(() => assertLittleEndianHost('run/model.safetensors', true)).not.toThrow();
+    const error = await thrown(CheckpointError, () => assertLittleEndianHost('run/model.safetensors', false));
+    expect(error).toMatchObject({
+      code: 'CHECKPOINT_UNSUPPORTED',
+      file: 'run/model.safetensors',
+      message:
+        'run/model.safetensors: safetensors I/O needs a little-endian host (typed arrays use the host byte order)',
+    });
   });
 });

@@ -39,7 +39,7 @@ export function encodeSafetensors(
   tensors: Record<string, RawTensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  assertLittleEndianHost();
+  assertLittleEndianHost('<buffer>');
   // The reference writer's order (F32 before I32, then by name), so our files are byte-identical to PyTorch's.
   const names = Object.keys(tensors).sort((a, b) => {
     const byDtype =
@@ -96,7 +96,7 @@ export function encodeSafetensors(
  * with no gaps or overlaps. Every error is a {@link CheckpointError} naming `file`.
  */
 export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): SafetensorsContents {
-  assertLittleEndianHost();
+  assertLittleEndianHost(file);
   const fail = (message: string): never => {
     throw new CheckpointError('CHECKPOINT_INVALID', file, `not a valid safetensors file: ${message}`);
   };
@@ -178,6 +178,13 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
   return { tensors: Object.fromEntries(tensors), metadata: Object.fromEntries(metadata) };
 }
 
-function assertLittleEndianHost(): void {
-  if (!HOST_IS_LITTLE_ENDIAN) throw new Error('safetensors I/O needs a little-endian host');
+/** @internal Throws unless the host is little-endian; `littleEndian` is a parameter so tests can reach the error. */
+export function assertLittleEndianHost(file: string, littleEndian = HOST_IS_LITTLE_ENDIAN): void {
+  if (!littleEndian) {
+    throw new CheckpointError(
+      'CHECKPOINT_UNSUPPORTED',
+      file,
+      'safetensors I/O needs a little-endian host (typed arrays use the host byte order)',
+    );
+  }
 }

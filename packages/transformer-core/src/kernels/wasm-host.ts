@@ -4,6 +4,7 @@
 // on the cpu backend, whose tensors are plain typed arrays, inputs are copied into a private memory and the
 // outputs copied out. Other backends (webgl, tfjs-node) keep their data on a device: kernels are not offered.
 import * as tf from '@tensorflow/tfjs-core';
+import { KernelError } from './errors.js';
 import { WASM_BASE64 } from './wasm/kernels-wasm.js';
 
 /** The functions of assembly/kernels.ts; pointers are byte offsets into the module's memory. */
@@ -108,14 +109,21 @@ export async function loadWasmKernels(): Promise<boolean> {
 
 const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
 
-function instantiate(memory: WebAssembly.Memory): KernelExports | null {
+// `kernelName` names the kernel in the error thrown where the module cannot be compiled.
+function instantiate(memory: WebAssembly.Memory, kernelName: string): KernelExports {
   let k = instances.get(memory);
-  const module = kernelModule();
-  if (k === undefined && module !== null) {
+  if (k === undefined) {
+    const module = kernelModule();
+    if (module === null) {
+      throw new KernelError(
+        'KERNEL_UNAVAILABLE',
+        `${kernelName}: WebAssembly SIMD is unavailable here; check wasmKernelsAvailable() first`,
+      );
+    }
     k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     instances.set(memory, k);
   }
-  return k ?? null;
+  return k;
 }
 
 function isWasmBackend(backend: unknown): backend is WasmBackend {
@@ -141,11 +149,9 @@ function runOnWasmHeap(
   scratchFloats: number,
   run: Run,
 ): tf.TensorInfo[] {
-  const pointer = (t: tf.TensorInfo) => {
-    const data = backend.dataIdMap.get(t.dataId);
-    if (data === undefined) throw new Error('wasm kernel: input tensor has no data on this backend');
-    return data.memoryOffset;
-  };
+  // Inputs were checked by the kernel function; outputs were just allocated by the backend.
+  const pointer = (t: tf.TensorInfo) =>
+    (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
   const outputs = outputShapes.map((shape) => backend.makeOutput(shape, 'float32'));
   const scratch = scratchFloats > 0 ? backend.wasm._malloc(4 * scratchFloats) : 0;
   try {
@@ -165,10 +171,11 @@ function runOnPrivateMemory(
   outputShapes: number[][],
   scratchFloats: number,
   run: Run,
+  kernelName: string,
 ): tf.TensorInfo[] {
   privateMemory ??= new WebAssembly.Memory({ initial: 1 });
   const memory = privateMemory;
-  const k = instantiate(memory) as KernelExports;
+  const k = instantiate(memory, kernelName);
   const sizes = [
     ...inputs.map((t) => tf.util.sizeFromShape(t.shape)),
     ...outputShapes.map(tf.util.sizeFromShape),
@@ -223,12 +230,19 @@ export function defineWasmKernel<A extends object>(spec: WasmKernelSpec<A>): voi
     const shapes = spec.outputShapes(list, a);
     const scratch = spec.scratchFloats?.(list, a) ?? 0;
     const run: Run = (k, at) => spec.run(k, at, list, a);
+    // tfjs moves every input to the running backend first; a foreign one means the kernel was called directly.
+    const foreign = list.findIndex((t) => (backend as tf.KernelBackend).refCount(t.dataId) === 0);
+    if (foreign >= 0) {
+      throw new KernelError(
+        'KERNEL_INPUT_INVALID',
+        `${spec.name}: input ${foreign} has no data on the ${tf.getBackend()} backend`,
+      );
+    }
     if (isWasmBackend(backend)) {
-      const k = instantiate(backend.wasm.asm.memory);
-      if (k === null) throw new Error(`${spec.name}: WebAssembly SIMD is unavailable`);
+      const k = instantiate(backend.wasm.asm.memory, spec.name);
       return runOnWasmHeap(backend, k, list, shapes, scratch, run);
     }
-    return runOnPrivateMemory(backend as unknown as CpuBackend, list, shapes, scratch, run);
+    return runOnPrivateMemory(backend as unknown as CpuBackend, list, shapes, scratch, run, spec.name);
   };
   for (const backendName of ['wasm', 'cpu']) {
     if (tf.getKernel(spec.name, backendName) === undefined) {

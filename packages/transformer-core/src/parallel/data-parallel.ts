@@ -4,6 +4,8 @@
 // travel through SharedArrayBuffers, so a step costs one copy of each per replica and no serialisation.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NamedGradients } from '../train/clip.js';
+import { InvalidTrainingArgumentError } from '../train/errors.js';
+import { workerFailure } from './errors.js';
 import { type FlatLayout, flatLayout, readFlat, writeFlat, writeLossGradients } from './layout.js';
 import type { ReplicaWorkerData } from './serve-replica.js';
 
@@ -62,7 +64,7 @@ export class DataParallel {
     const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
     const count = options.workers ?? 1;
     if (!Number.isInteger(count) || count < 1)
-      throw new Error(`DataParallel: workers must be an integer ≥ 1, got ${count}`);
+      throw new InvalidTrainingArgumentError('workers', `DataParallel needs an integer ≥ 1, got ${count}`);
     const layout = flatLayout(params);
     const weightBuffer = new SharedArrayBuffer(layout.size * 4);
     const gradBuffers = Array.from({ length: count }, () => new SharedArrayBuffer(layout.size * 4));
@@ -96,8 +98,9 @@ export class DataParallel {
     shards: readonly S[],
   ): Promise<ParallelGradients> {
     if (shards.length !== this.shards) {
-      throw new Error(
-        `DataParallel: expected ${this.shards} shards (this thread + ${this.workers.length} workers), got ${shards.length}`,
+      throw new InvalidTrainingArgumentError(
+        'shards',
+        `DataParallel expected ${this.shards} shards (this thread + ${this.workers.length} workers), got ${shards.length}`,
       );
     }
     writeFlat(this.params, this.layout, this.weights);
@@ -128,11 +131,11 @@ export class DataParallel {
 
   private reply(worker: WorkerLike): Promise<number> {
     return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
+      const onError = (error: Error) => reject(workerFailure(error));
       worker.once('error', onError);
       worker.once('message', (message: Reply) => {
         worker.off('error', onError);
-        if (message.error !== undefined) reject(new Error(`DataParallel worker: ${message.error}`));
+        if (message.error !== undefined) reject(workerFailure(message.error));
         else resolve(message.loss ?? 0);
       });
     });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DataParallelError } from './errors.js';
 
 /** Where each named tensor lives in one flat float32 buffer (the order both sides of a transfer agree on). */
 export interface FlatLayout {
@@ -43,7 +44,8 @@ export function readFlat(flat: Float32Array, layout: FlatLayout): Record<string,
 export function checkLayout(tensors: Record<string, tf.Tensor>, layout: FlatLayout, where: string): void {
   const names = Object.keys(tensors);
   if (names.join('\n') !== layout.names.join('\n')) {
-    throw new Error(
+    throw new DataParallelError(
+      'REPLICA_MISMATCH',
       `${where}: parameter names differ from the main replica's (${names.length} vs ${layout.names.length})`,
     );
   }
@@ -51,7 +53,10 @@ export function checkLayout(tensors: Record<string, tf.Tensor>, layout: FlatLayo
     const shape = (tensors[name] as tf.Tensor).shape.join('×');
     const expected = (layout.shapes[i] as number[]).join('×');
     if (shape !== expected)
-      throw new Error(`${where}: "${name}" has shape ${shape}, the main replica ${expected}`);
+      throw new DataParallelError(
+        'REPLICA_MISMATCH',
+        `${where}: "${name}" has shape ${shape}, the main replica ${expected}`,
+      );
   });
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { DataParallelError } from './errors.js';
 import { checkLayout, type FlatLayout, readFlat, writeLossGradients } from './layout.js';
 
 /** What a worker's factory returns: its copy of the parameters and the loss of one shard. */
@@ -29,7 +30,10 @@ export async function serveReplica<S>(
     /* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'
   );
   if (parentPort === null)
-    throw new Error('serveReplica must run inside a worker thread started by DataParallel');
+    throw new DataParallelError(
+      'NOT_A_WORKER',
+      'serveReplica must run inside a worker thread started by DataParallel',
+    );
   const { layout, weights, grads, data } = workerData as ReplicaWorkerData;
   const replica = await factory(data);
   checkLayout(replica.params, layout, 'serveReplica');

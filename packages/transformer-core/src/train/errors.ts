@@ -1,27 +1,20 @@
-const INVALID_MARKER = Symbol.for('@beyond-ntp/transformer-core/InvalidTrainingArgumentError');
-const NON_FINITE_MARKER = Symbol.for('@beyond-ntp/transformer-core/NonFiniteLossError');
+import { BeyondNtpError } from '../beyond-ntp-error.js';
 
 /**
  * Thrown when an argument of a training function is invalid. `field` names the offending option (for example
  * `schedule.warmupSteps` or `targets`) and the message says which values are allowed.
  */
-export class InvalidTrainingArgumentError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'INVALID_TRAINING_ARGUMENT';
+export class InvalidTrainingArgumentError extends BeyondNtpError<'INVALID_TRAINING_ARGUMENT'> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for(
+    '@beyond-ntp/transformer-core/InvalidTrainingArgumentError',
+  );
   /** The option or argument that was rejected, as a dotted path. */
   readonly field: string;
-  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
-  readonly [INVALID_MARKER] = true;
 
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'InvalidTrainingArgumentError';
+    super('INVALID_TRAINING_ARGUMENT', `${field}: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is InvalidTrainingArgumentError {
-    return typeof error === 'object' && error !== null && INVALID_MARKER in error;
   }
 }
 
@@ -31,34 +24,27 @@ export class InvalidTrainingArgumentError extends Error {
  * that step is not applied and no checkpoint is written for it, so the last checkpoint on disk is the last good
  * state.
  */
-export class NonFiniteLossError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'NON_FINITE_LOSS';
+export class NonFiniteLossError extends BeyondNtpError<'NON_FINITE_LOSS'> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/transformer-core/NonFiniteLossError');
   /** The 1-based optimizer step whose loss was not finite. */
   readonly step: number;
   /** The loss value that was read (NaN, Infinity or -Infinity). */
   readonly loss: number;
   /** The pre-clip global gradient norm of that step. */
   readonly gradNorm: number;
-  /** @internal Brand read by `isInstance`, shared by every copy of this package. */
-  readonly [NON_FINITE_MARKER] = true;
 
   constructor(step: number, loss: number, gradNorm: number) {
     super(
+      'NON_FINITE_LOSS',
       `${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is not finite at step ${step} ` +
         `(loss ${loss}, gradient norm ${gradNorm}); ` +
         'the update was not applied and the last saved checkpoint is unchanged. ' +
         'Lower the learning rate, enable clipNorm, or check the batch for invalid targets.',
     );
-    this.name = 'NonFiniteLossError';
     this.step = step;
     this.loss = loss;
     this.gradNorm = gradNorm;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is NonFiniteLossError {
-    return typeof error === 'object' && error !== null && NON_FINITE_MARKER in error;
   }
 }
 
