@@ -1,3 +1,4 @@
+import { BeyondNtpError } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { MultiTokenArgumentError } from './errors.js';
@@ -161,5 +162,13 @@ describe('multiTokenLoss errors', () => {
     expect(fieldOf(run({ batch: { ids: [[0, 1]] } }))).toMatch(/^logits\[0\]: expected \[1, 2, 3\]/);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(logits);
+  });
+
+  it('is a project error with a stable code, recognised across copies by its brand', () => {
+    const error = new MultiTokenArgumentError('weights', 'expected one weight per head (2)');
+    expect(BeyondNtpError.isInstance(error) && error.code).toBe('INVALID_MULTI_TOKEN_ARGUMENT');
+    expect([error.name, error.field]).toEqual(['MultiTokenArgumentError', 'weights']);
+    expect(MultiTokenArgumentError.isInstance({ ...error })).toBe(false);
+    expect(MultiTokenArgumentError.isInstance(new Error('weights: no'))).toBe(false);
   });
 });
