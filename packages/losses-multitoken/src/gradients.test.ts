@@ -1,4 +1,4 @@
-import { createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
+import { type AccumulatedGradients, createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { BATCHES, contextFor, maxRelativeDifference, tinyConfig } from '../test/fixtures.js';
@@ -7,27 +7,43 @@ import type { MultiTokenBatch } from './batch.js';
 import { multiTokenGradients } from './gradients.js';
 import { multiTokenLoss } from './loss.js';
 import { multiTokenLossFn } from './loss-fn.js';
+import type { MultiTokenObjective } from './objective.js';
 
 const HEAD_TYPES = ['transformer', 'linear'] as const;
+
+/**
+ * Computes one update's loss and gradients on both paths and checks that they agree: loss to 5 digits, every
+ * gradient within 1e-5 relative. `afterEfficient` runs between the two (for spies on the efficient path). Returns
+ * the names the efficient path has gradients for; leaves no tensors.
+ */
+function expectPathsAgree(
+  objective: MultiTokenObjective,
+  batches: MultiTokenBatch[],
+  { step = 0, afterEfficient = () => {} } = {},
+): string[] {
+  const context = contextFor(objective.model, objective, batches, step);
+  const before = tf.memory().numTensors;
+  const efficient = multiTokenGradients(objective)(context) as AccumulatedGradients;
+  afterEfficient();
+  const naive = lossFnGradients(context);
+  expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
+  expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
+  const names = Object.keys(efficient.grads);
+  tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
+  expect(tf.memory().numTensors).toBe(before);
+  return names;
+}
 
 describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s heads)', (type) => {
   it.each([1, 2, 3, 4])(
     'n = %i: same loss, gradients within 1e-5 relative, padding and mask included',
     (n) => {
       const model = createModel(tinyConfig(n, type), { seed: n });
-      const objective = { model, padId: 0 };
-      const context = contextFor(model, objective, [BATCHES[0] as MultiTokenBatch]);
-      const before = tf.memory().numTensors;
       const trunk = vi.spyOn(model, 'trunk');
-      const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
-      expect(trunk).toHaveBeenCalledTimes(1); // the trunk ran forward once for all heads
-      trunk.mockRestore();
-      const naive = lossFnGradients(context);
-      expect(Object.keys(efficient.grads)).toHaveLength(Object.keys(model.params).length);
-      expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
-      expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
-      tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
-      expect(tf.memory().numTensors).toBe(before);
+      const names = expectPathsAgree({ model, padId: 0 }, [BATCHES[0] as MultiTokenBatch], {
+        afterEfficient: () => expect(trunk).toHaveBeenCalledTimes(1), // one trunk forward for all heads
+      });
+      expect(names).toHaveLength(Object.keys(model.params).length);
       model.dispose();
     },
   );
@@ -35,14 +51,9 @@ describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s head
   it('with dropout, per-head weights, a subset of heads in any order and two micro-batches (averaged)', () => {
     const model = createModel(tinyConfig(4, type, 0.2), { seed: 5 });
     const objective = { model, heads: [3, 0, 2], weights: [0.5, 1, 2], padId: 0 };
-    const context = contextFor(model, objective, BATCHES, 3);
-    const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
-    const naive = lossFnGradients(context);
+    const names = expectPathsAgree(objective, BATCHES, { step: 3 });
     // Head 1 is not in the objective: its weights get no gradient on either path.
-    expect(Object.keys(efficient.grads).some((name) => name.startsWith('heads.1.'))).toBe(false);
-    expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
-    expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
-    tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
+    expect(names.some((name) => name.startsWith('heads.1.'))).toBe(false);
     model.dispose();
   });
 });
@@ -55,19 +66,11 @@ describe.each(
 )('chained heads: multiTokenGradients equals the one-tape path (%s, %s heads)', (arrangement, type) => {
   it.each([1, 2, 3, 4])('n = %i: same loss, gradients within 1e-5 relative', (n) => {
     const model = createModel(tinyConfig(n, type), { seed: 10 + n });
-    const objective = { model, padId: 0, arrangement };
-    const context = contextFor(model, objective, [BATCHES[0] as MultiTokenBatch]);
-    const before = tf.memory().numTensors;
     const head = vi.spyOn(model, 'head');
-    const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
-    // The chain forward once without a tape (all heads but the last), then each head on its own tape.
-    expect(head).toHaveBeenCalledTimes(2 * n - 1);
-    head.mockRestore();
-    const naive = lossFnGradients(context);
-    expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
-    expect(efficient.loss.dataSync()[0]).toBeCloseTo(naive.loss.dataSync()[0] as number, 5);
-    tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectPathsAgree({ model, padId: 0, arrangement }, [BATCHES[0] as MultiTokenBatch], {
+      // The chain forward once without a tape (all heads but the last), then each head on its own tape.
+      afterEfficient: () => expect(head).toHaveBeenCalledTimes(2 * n - 1),
+    });
     model.dispose();
   });
 });
@@ -103,12 +106,7 @@ describe('chained heads: the wiring', () => {
     expect(Math.abs((lossOf('causal') as number) - (lossOf('parallel') as number))).toBeGreaterThan(1e-4);
 
     for (const arrangement of ['causal', 'anticausal'] as const) {
-      const objective = { model, arrangement, weights: [1, 0.5, 2], padId: 0 };
-      const context = contextFor(model, objective, BATCHES, 1);
-      const efficient = multiTokenGradients(objective)(context) as ReturnType<typeof lossFnGradients>;
-      const naive = lossFnGradients(context);
-      expect(maxRelativeDifference(efficient.grads, naive.grads), arrangement).toBeLessThanOrEqual(1e-5);
-      tf.dispose([efficient.loss, efficient.grads, naive.loss, naive.grads]);
+      expectPathsAgree({ model, arrangement, weights: [1, 0.5, 2], padId: 0 }, BATCHES, { step: 1 });
     }
     expect(() => multiTokenGradients({ model, arrangement: 'causal', heads: [0, 1] })).toThrow(
       /^heads: the causal arrangement chains every head, so heads must list all 3/,
@@ -134,7 +132,7 @@ describe.each(HEAD_TYPES)('masked targets (%s heads)', (type) => {
     const run = (last: number) => {
       const context = contextFor(model, objective, [{ ids: ids(last), mask }]);
       return [multiTokenGradients(objective)(context), lossFnGradients(context)].map((result) => {
-        const { loss, grads } = result as ReturnType<typeof lossFnGradients>;
+        const { loss, grads } = result as AccumulatedGradients;
         const values = [loss, ...Object.values(grads)].map((t) => Array.from(t.dataSync(), (v) => v + 0));
         tf.dispose([loss, grads]);
         return values;
