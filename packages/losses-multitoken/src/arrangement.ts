@@ -21,17 +21,26 @@ export function chainOrder(arrangement: 'causal' | 'anticausal', count: number):
   return arrangement === 'causal' ? ascending : ascending.reverse();
 }
 
+/** Options of {@link headOutputs}. */
+export interface HeadOutputsOptions {
+  /** The model whose heads run. */
+  model: TransformerModel;
+  /** The trunk output `[B, T, dModel]`. */
+  z: tf.Tensor3D;
+  /** The heads whose outputs are wanted, in this order. */
+  heads: number[];
+  /** How the heads are wired. */
+  arrangement: HeadArrangement;
+  /** Dropout switch and seed, passed to every head. */
+  run: GradientRunOptions;
+}
+
 /**
  * The outputs h (before the final norm) of `heads` on the trunk output `z`, in the order of `heads`, wired as
  * `arrangement` says. The caller owns the returned tensors.
  */
-export function headOutputs(
-  model: TransformerModel,
-  z: tf.Tensor3D,
-  heads: number[],
-  arrangement: HeadArrangement,
-  run: GradientRunOptions,
-): tf.Tensor3D[] {
+export function headOutputs(options: HeadOutputsOptions): tf.Tensor3D[] {
+  const { model, z, heads, arrangement, run } = options;
   if (arrangement === 'parallel') return heads.map((head) => model.head(head, z, run));
   const byHead = new Map<number, tf.Tensor3D>();
   let h = z;

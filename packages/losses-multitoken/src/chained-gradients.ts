@@ -11,11 +11,25 @@ import { addScaled } from './named-gradients.js';
 
 /** Options of {@link chainedHeadByHeadGradients}. */
 export interface ChainedGradientsOptions {
+  /** The model whose heads are chained. */
   model: TransformerModel;
+  /** Token ids `[B, T]`, as for `model.forward`. */
   input: ForwardInput;
+  /** Which chain: head i reads head i − 1 (`causal`) or head i + 1 (`anticausal`). */
   arrangement: 'causal' | 'anticausal';
   /** Loss of head `head` given its logits (already weighted). */
   loss: (logits: tf.Tensor3D, head: number) => tf.Scalar;
+  /** Dropout switch and seed for the trunk and every head. */
+  run: GradientRunOptions;
+}
+
+/** One head's part of the reverse sweep: the head, its input and the gradient the later heads sent its output. */
+interface HeadVjpOptions {
+  model: TransformerModel;
+  head: number;
+  x: tf.Tensor3D;
+  dh: tf.Tensor3D | undefined;
+  loss: (logits: tf.Tensor3D) => tf.Scalar;
   run: GradientRunOptions;
 }
 
@@ -54,14 +68,8 @@ export function chainedHeadByHeadGradients(options: ChainedGradientsOptions): {
       try {
         for (let k = chain.length - 1; k >= 0; k--) {
           const head = chain[k] as number;
-          const step = headVjp(
-            model,
-            head,
-            inputs[k] as tf.Tensor3D,
-            dh,
-            (logits) => loss(logits, head),
-            run,
-          );
+          const x = inputs[k] as tf.Tensor3D;
+          const step = headVjp({ model, head, x, dh, loss: (logits) => loss(logits, head), run });
           // Free as we go, so only running sums and one head's input gradient are alive between heads.
           const sums = tf.tidy(() => addScaled(grads, step.grads));
           tf.dispose([grads, step.grads, dh ?? []]);
@@ -82,14 +90,8 @@ export function chainedHeadByHeadGradients(options: ChainedGradientsOptions): {
 
 // On a tape of its own: value L(unembed(h)), with h = head(x), and the gradients of L + ⟨h, dh⟩ with respect to
 // x and every trainable weight it reaches.
-function headVjp(
-  model: TransformerModel,
-  head: number,
-  x: tf.Tensor3D,
-  dh: tf.Tensor3D | undefined,
-  loss: (logits: tf.Tensor3D) => tf.Scalar,
-  run: GradientRunOptions,
-): { loss: tf.Scalar; dx: tf.Tensor3D; grads: NamedGradients } {
+function headVjp(options: HeadVjpOptions): { loss: tf.Scalar; dx: tf.Tensor3D; grads: NamedGradients } {
+  const { model, head, x, dh, loss, run } = options;
   const trainable = Object.entries(model.params).filter(([, v]) => v.trainable);
   let value: tf.Scalar | undefined;
   let grads: Array<tf.Tensor | null>;

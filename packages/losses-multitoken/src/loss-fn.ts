@@ -24,9 +24,8 @@ export function multiTokenLossFn(objective: MultiTokenObjective): LossFn<MultiTo
       const tensors = batchTensors(batch, model.config.vocabSize);
       const run = { training, seed };
       const z = model.trunk(model.embed(tensors.ids), run).output;
-      const outputs = headOutputs(model, z, heads, arrangement, run);
-      return summedHeadLosses(tensors, heads, weights, padId, (j) =>
-        model.unembed(outputs[j] as tf.Tensor3D),
-      );
+      const outputs = headOutputs({ model, z, heads, arrangement, run });
+      const logitsOf = (j: number) => model.unembed(outputs[j] as tf.Tensor3D);
+      return summedHeadLosses({ batch: tensors, heads, weights, padId, logitsOf });
     });
 }

@@ -69,20 +69,35 @@ export function multiTokenLoss(options: MultiTokenLossOptions): tf.Scalar {
         );
       }
     });
-    return summedHeadLosses(tensors, heads, weights, padId, (j) => logits[j] as tf.Tensor3D);
+    return summedHeadLosses({
+      batch: tensors,
+      heads,
+      weights,
+      padId,
+      logitsOf: (j) => logits[j] as tf.Tensor3D,
+    });
   } finally {
     tf.dispose(tensors.owned);
   }
 }
 
-/** Σ_j w_j · L_{heads[j]}, with the logits of `heads[j]` from `logitsOf(j)`. */
-export function summedHeadLosses(
-  batch: BatchTensors,
-  heads: number[],
-  weights: number[],
-  padId: number | undefined,
-  logitsOf: (j: number) => tf.Tensor3D,
-): tf.Scalar {
+/** Options of {@link summedHeadLosses}: the scored heads (as a resolved objective has them) and their logits. */
+export interface SummedHeadLossesOptions {
+  /** The batch, as tensors. */
+  batch: BatchTensors;
+  /** Head indices. */
+  heads: number[];
+  /** `weights[j]` weighs `heads[j]`. */
+  weights: number[];
+  /** Targets equal to this id are not scored. */
+  padId: number | undefined;
+  /** The logits of `heads[j]`. */
+  logitsOf: (j: number) => tf.Tensor3D;
+}
+
+/** Σ_j w_j · L_{heads[j]}: the n-token loss of {@link multiTokenLoss}. */
+export function summedHeadLosses(options: SummedHeadLossesOptions): tf.Scalar {
+  const { batch, heads, weights, padId, logitsOf } = options;
   return tf.tidy(() =>
     tf.addN(
       heads.map((head, j) => headLoss(logitsOf(j), headTargets(batch, head, padId), weights[j] as number)),

@@ -50,7 +50,7 @@ export async function multiTokenMetrics(options: MultiTokenMetricsOptions): Prom
       const next = tf.tidy(() => {
         const tensors = batchTensors(batch, model.config.vocabSize);
         const z = model.trunk(model.embed(tensors.ids)).output;
-        const outputs = headOutputs(model, z, heads, arrangement, {});
+        const outputs = headOutputs({ model, z, heads, arrangement, run: {} });
         const rows = heads.map((head, j) =>
           tf.tidy(() => {
             const logits = model.unembed(outputs[j] as tf.Tensor3D);
