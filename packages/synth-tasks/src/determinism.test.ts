@@ -18,7 +18,7 @@ const PINNED: Record<TaskName, string> = {
   multilabel: '1fbb22b0acb680196877e080695dc03f786b0422311e0dfb2dba3e00170e4e76',
   polynomial: '1cecb91bda0780ba9708fd1a131dac57fe874d80bd39877f5ff2ae55afe82dd0',
   prontoqa: '8f7fcfd641e41e28000e8a6139e4ef6e0579f571e3d868ba7eb17003e9755810',
-  prosqa: 'f212832e1dc427f6b084e7f76bbe95bfa595b706e8e4c19fdf97024a363f3855',
+  prosqa: 'b9f0a68e506d2a066d874b2273f40cb4c0147fde0a2401e61228491c3a6098cd',
 };
 
 describe('determinism', () => {
@@ -38,4 +38,9 @@ describe('determinism', () => {
       expect(generate(task, 2025)).not.toBe(jsonl);
     });
   }
+
+  it("prosqa: construction 'pruned' still gives the hash pinned before the released construction existed", () => {
+    const jsonl = toJsonl(TASKS.prosqa.records({ seed: 2024, count: 50, construction: 'pruned' }));
+    expect(sha256(jsonl)).toBe('f212832e1dc427f6b084e7f76bbe95bfa595b706e8e4c19fdf97024a363f3855');
+  });
 });

@@ -57,9 +57,18 @@ export {
   classifyProsQAPath,
   type ProsQAPathClass,
 } from './prosqa/classify.js';
+export type { ProsQAVocabulary } from './prosqa/construction.js';
 export { type EvaluateProsQAOptions, evaluateProsQA, solveProsQA } from './prosqa/evaluate.js';
 export { generateProsQA, type ProsQAOptions } from './prosqa/generate.js';
 export type { ProsQAGraph, ProsQARecord } from './prosqa/record.js';
+export {
+  type ParseReleasedProsQAOptions,
+  type ProsQASplit,
+  parseReleasedProsQA,
+  type ReleasedProsQARecord,
+  toReleasedProsQA,
+} from './prosqa/released.js';
+export { type ReadReleasedProsQAOptions, readReleasedProsQA } from './prosqa/released-file.js';
 export { type ProsQAStats, prosqaStats } from './prosqa/stats.js';
 export { Rng, type Seed } from './random.js';
 export { parseReasoningOutput, type ReasoningOutput } from './reasoning-output.js';

@@ -2,7 +2,7 @@ import { SynthTasksError } from '../errors.js';
 import { checkSameLength, type ExactMatch, exactMatch } from '../metrics.js';
 import { distancesFrom } from './graph.js';
 import type { ProsQARecord } from './record.js';
-import { parseEdgeSentence } from './sentences.js';
+import { parseQuestion } from './sentences.js';
 
 /**
  * Answers a ProsQA question from its text alone: reads every "X is a Y." sentence as an edge, searches from
@@ -13,10 +13,7 @@ export function solveProsQA(question: string): string {
   const fail = (why: string): never => {
     throw new SynthTasksError('PARSE_ERROR', `solveProsQA: ${why} in "${question.slice(0, 80)}…"`);
   };
-  const ask = /Is (\w+) an? (\w+) or (\w+)\?$/.exec(question);
-  if (!ask) return fail('no final "Is X a A or B?" question');
-  const [, entity = '', a = '', b = ''] = ask;
-  const facts = question.slice(0, ask.index).match(/[^.]+\./g) ?? [];
+  const { entity, options, facts } = parseQuestion(question, fail);
   const ids = new Map<string, number>();
   const children: number[][] = [];
   const id = (name: string) => {
@@ -26,13 +23,10 @@ export function solveProsQA(question: string): string {
     }
     return ids.get(name) as number;
   };
-  for (const fact of facts) {
-    const edge = parseEdgeSentence(fact) ?? fail(`unreadable sentence "${fact.trim()}"`);
-    children[id(edge[0])]?.push(id(edge[1]));
-  }
-  for (const name of [entity, a, b]) id(name);
+  for (const [parent, child] of facts) children[id(parent)]?.push(id(child));
+  for (const name of [entity, ...options]) id(name);
   const dist = distancesFrom(id(entity), children);
-  const reached = [a, b].filter((option) => Number.isFinite(dist[id(option)]));
+  const reached = options.filter((option) => Number.isFinite(dist[id(option)]));
   if (reached.length !== 1) fail(`${reached.length} of the two options are reachable from ${entity}`);
   return `${entity} is a ${reached[0]}.`;
 }

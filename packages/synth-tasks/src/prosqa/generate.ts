@@ -1,23 +1,32 @@
+import { z } from 'zod';
 import { drawRecords } from '../generate.js';
 import { type BaseOptions, baseOptionsSchema, intIn, parseOptions } from '../options.js';
 import type { Rng } from '../random.js';
-import { CONCEPT_WORDS, PERSON_NAMES } from '../vocab/fictional.js';
-import { childrenOf, distancesFrom, FROM_OTHER, FROM_ROOT, pruneUnrelated, sampleDag } from './graph.js';
+import { CONSTRUCTIONS, maxNodesFor, type ProsQAVocabulary, sampleQuestionGraph } from './construction.js';
+import { childrenOf, distancesFrom } from './graph.js';
 import type { ProsQAGraph, ProsQARecord } from './record.js';
 import { edgeSentence } from './sentences.js';
 
 /** Options of {@link generateProsQA}. */
 export interface ProsQAOptions extends BaseOptions {
   /**
-   * Smallest number of nodes N drawn for Algorithm 1 (N is uniform in [minNodes, maxNodes]); nodes unrelated
-   * to the two initial nodes are then pruned. This is the size knob; the defaults give statistics near the
-   * paper's (≈23 nodes, ≈36 edges, shortest path ≈3.8 after pruning).
-   * @default 22
+   * How graphs are built. `released` reproduces the statistics of the Coconut authors' released ProsQA files
+   * (see the package README): Algorithm 1 as those files show it, unpicked persons dropped, the entity is
+   * the start node (0 or 1) with the farther own leaf. `pruned` is this package's earlier construction
+   * (the paper's thresholds, nodes unrelated to both start nodes pruned, entity always node 0); with its
+   * default sizes and vocabulary it regenerates earlier datasets byte for byte.
+   * @default 'released'
+   */
+  construction?: 'released' | 'pruned';
+  /**
+   * Smallest number of nodes N drawn for Algorithm 1 (N is uniform in [minNodes, maxNodes]) before nodes
+   * are dropped (`released`: persons in no sentence; `pruned`: nodes unrelated to both start nodes).
+   * @default 28 (`released`), 22 (`pruned`)
    */
   minNodes?: number;
   /**
-   * Largest number of nodes.
-   * @default 32
+   * Largest number of nodes; at most 40 with the `released` vocabulary (38 concept words).
+   * @default 28 (`released`), 32 (`pruned`)
    */
   maxNodes?: number;
   /**
@@ -30,16 +39,37 @@ export interface ProsQAOptions extends BaseOptions {
    * @default 6
    */
   maxSteps?: number;
+  /**
+   * Names: `released` uses the 38 concept words ("lempus", all ending in "-pus") and 17 person names of the
+   * released files, `large` this package's 575 made-up concept words and 30 names.
+   * @default 'released' (`released`), 'large' (`pruned`)
+   */
+  vocabulary?: ProsQAVocabulary;
 }
 
 const schema = baseOptionsSchema
   .extend({
-    minNodes: intIn(4, 200).default(22),
-    maxNodes: intIn(4, 200).default(32),
+    construction: z.enum(['released', 'pruned'], "must be 'released' or 'pruned'").default('released'),
+    minNodes: intIn(4, 200).optional(),
+    maxNodes: intIn(4, 200).optional(),
     minSteps: intIn(1, 50).default(3),
     maxSteps: intIn(1, 50).default(6),
+    vocabulary: z.enum(['released', 'large'], "must be 'released' or 'large'").optional(),
+  })
+  .transform((o) => {
+    const construction = CONSTRUCTIONS[o.construction];
+    return {
+      ...o,
+      minNodes: o.minNodes ?? construction.nodes[0],
+      maxNodes: o.maxNodes ?? construction.nodes[1],
+      vocabulary: o.vocabulary ?? construction.vocabulary,
+    };
   })
   .refine((o) => o.minNodes <= o.maxNodes, { message: 'must be <= maxNodes', path: ['minNodes'] })
+  .refine((o) => o.maxNodes <= maxNodesFor(o.vocabulary), {
+    message: `must be <= ${maxNodesFor('released')} with vocabulary 'released' (use 'large' for bigger graphs)`,
+    path: ['maxNodes'],
+  })
   .refine((o) => o.minSteps <= o.maxSteps, { message: 'must be <= maxSteps', path: ['minSteps'] });
 
 /**
@@ -53,45 +83,22 @@ export function generateProsQA(options: ProsQAOptions): ProsQARecord[] {
 /** Lazy form of {@link generateProsQA}, for large datasets and the CLI. */
 export function* prosqaRecords(options: ProsQAOptions): Generator<ProsQARecord> {
   const opts = parseOptions(schema, options, 'generateProsQA');
+  const construction = CONSTRUCTIONS[opts.construction];
   yield* drawRecords(
     'prosqa',
     opts,
     (rng, split) => {
-      const graph = sampleGraph(rng, rng.int(opts.minNodes, opts.maxNodes), opts.minSteps, opts.maxSteps);
+      const graph = sampleQuestionGraph(rng, {
+        construction,
+        nodeCount: rng.int(opts.minNodes, opts.maxNodes),
+        minSteps: opts.minSteps,
+        maxSteps: opts.maxSteps,
+        vocabulary: opts.vocabulary,
+      });
       return graph && buildRecord(rng, split, graph);
     },
     (record) => record.question,
   );
-}
-
-/** One Algorithm-1 DAG with a root, a target at an allowed distance and a negative target, or undefined. */
-function sampleGraph(
-  rng: Rng,
-  drawnNodes: number,
-  minSteps: number,
-  maxSteps: number,
-): ProsQAGraph | undefined {
-  const { edges, labels } = pruneUnrelated(sampleDag(rng, drawnNodes));
-  const nodeCount = labels.length;
-  const children = childrenOf(nodeCount, edges);
-  const dist = distancesFrom(0, children);
-  const leaves = children.flatMap((c, node) => (c.length === 0 ? [node] : []));
-  const targets = leaves.filter(
-    (n) => labels[n] === FROM_ROOT && (dist[n] as number) >= minSteps && (dist[n] as number) <= maxSteps,
-  );
-  const negTargets = leaves.filter((n) => labels[n] === FROM_OTHER);
-  const hasParent = new Set(edges.map(([, c]) => c));
-  const persons = labels.flatMap((_, n) => (hasParent.has(n) ? [] : [n]));
-  if (targets.length === 0 || negTargets.length === 0 || persons.length > PERSON_NAMES.length)
-    return undefined;
-  const personNames = rng.sample(PERSON_NAMES, persons.length);
-  const conceptNames = rng.sample(CONCEPT_WORDS, nodeCount - persons.length);
-  const symbols = labels.map((_, n) => (hasParent.has(n) ? conceptNames.pop() : personNames.pop()) as string);
-  // The paper only says "a leaf with label 1"; taking the farthest one (ties at random) reproduces the
-  // released files' step distribution (mean 3.8) far better than a uniform pick (mean 3.3).
-  const farthest = Math.max(...targets.map((n) => dist[n] as number));
-  const target = rng.choice(targets.filter((n) => dist[n] === farthest));
-  return { symbols, edges, root: 0, target, negTarget: rng.choice(negTargets) };
 }
 
 function buildRecord(rng: Rng, split: 'train' | 'test', graph: ProsQAGraph): ProsQARecord {

@@ -1,34 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { detourGraph } from '../../test/prosqa-graphs.js';
 import { classifyProsQAPath } from './classify.js';
 import { evaluateProsQA, solveProsQA } from './evaluate.js';
 import { generateProsQA } from './generate.js';
 import { childrenOf, distancesFrom } from './graph.js';
-import type { ProsQARecord } from './record.js';
 import { prosqaStats } from './stats.js';
 
-// Tom → lempus → grimpus → zhorpus is the shortest path (3 steps); Tom → sterpus → wumpus → grimpus is a
-// detour; Ann → rorpus is the other family (the negative option).
-const symbols = ['Tom', 'Ann', 'lempus', 'grimpus', 'zhorpus', 'sterpus', 'rorpus', 'wumpus'];
-const edges: [number, number][] = [
-  [0, 2],
-  [2, 3],
-  [3, 4],
-  [0, 5],
-  [5, 7],
-  [7, 3],
-  [1, 6],
-];
-const handBuilt: ProsQARecord = {
-  task: 'prosqa',
-  split: 'test',
-  question:
-    'Tom is a lempus. Every lempus is a grimpus. Every grimpus is a zhorpus. Tom is a sterpus. ' +
-    'Every sterpus is a wumpus. Every wumpus is a grimpus. Ann is a rorpus. Is Tom a rorpus or zhorpus?',
-  steps: ['Tom is a lempus.', 'Every lempus is a grimpus.', 'Every grimpus is a zhorpus.'],
-  answer: 'Tom is a zhorpus.',
-  graph: { symbols, edges, root: 0, target: 4, negTarget: 6 },
-};
+const handBuilt = detourGraph;
 const classify = (steps: string[], answer = '') => classifyProsQAPath({ record: handBuilt, steps, answer });
 
 describe('ProsQA path classifier', () => {
@@ -70,7 +49,8 @@ describe('generateProsQA', () => {
   it('every generated answer is confirmed by the solver and its steps are a correct path', () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
-        for (const record of generateProsQA({ seed, count: 5 })) {
+        const construction = seed % 2 ? 'released' : 'pruned';
+        for (const record of generateProsQA({ seed, count: 5, construction })) {
           const { graph } = record;
           expect(solveProsQA(record.question)).toBe(record.answer);
           expect(classifyProsQAPath({ record, steps: record.steps, answer: record.answer })).toBe(
@@ -87,20 +67,68 @@ describe('generateProsQA', () => {
     );
   });
 
-  it('matches the paper statistics within 15% on 1,000 graphs', () => {
-    const stats = prosqaStats(generateProsQA({ seed: 'prosqa-stats', count: 1000 }));
-    // The paper reports 23.0 nodes, 36.0 edges and a shortest path of 3.8.
-    expect(stats.meanNodes).toBeGreaterThan(23 * 0.85);
-    expect(stats.meanNodes).toBeLessThan(23 * 1.15);
-    expect(stats.meanEdges).toBeGreaterThan(36 * 0.85);
-    expect(stats.meanEdges).toBeLessThan(36 * 1.15);
-    expect(stats.meanShortestPath).toBeGreaterThan(3.8 * 0.85);
-    expect(stats.meanShortestPath).toBeLessThan(3.8 * 1.15);
+  it('released construction: no isolated node, concept options, entity = start node with the farther leaf', () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        for (const { graph } of generateProsQA({ seed, count: 5 })) {
+          const { symbols, edges, root, target, negTarget } = graph;
+          const children = childrenOf(symbols.length, edges);
+          const inEdge = new Set(edges.flat());
+          expect(symbols.every((_, n) => n < 2 || inEdge.has(n))).toBe(true);
+          const withParent = new Set(edges.map(([, c]) => c));
+          expect([withParent.has(target), withParent.has(negTarget)]).toEqual([true, true]);
+          expect([0, 1]).toContain(root);
+          // The target is the farthest leaf (3–6 steps) reachable from the root and not from the other start
+          // node, and no such leaf of the other start node is farther.
+          const [fromRoot, fromOther] = [root, 1 - root].map((start) => distancesFrom(start, children));
+          const farthest = (from: number[], not: number[]) =>
+            Math.max(
+              ...symbols.flatMap((_, n) =>
+                children[n]?.length === 0 &&
+                Number.isFinite(from[n]) &&
+                !Number.isFinite(not[n]) &&
+                (from[n] as number) <= 6
+                  ? [from[n] as number]
+                  : [],
+              ),
+            );
+          expect(fromRoot?.[target]).toBe(farthest(fromRoot as number[], fromOther as number[]));
+          expect(fromRoot?.[target]).toBeGreaterThanOrEqual(
+            farthest(fromOther as number[], fromRoot as number[]),
+          );
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('at defaults matches the released files within stated tolerances on 500 questions', () => {
+    const stats = prosqaStats(generateProsQA({ seed: 'released-tolerances', count: 500 }));
+    // Released test + valid files (800 questions), measured by scripts/prosqa-stats.ts.
+    const share = (steps: number) => (stats.steps[steps] ?? 0) / stats.count;
     expect(Object.keys(stats.steps)).toEqual(['3', '4', '5', '6']);
-    // The exact values quoted in the README table.
+    expect(Math.abs(share(3) - 0.408)).toBeLessThan(0.05);
+    expect(Math.abs(share(4) - 0.438)).toBeLessThan(0.05);
+    expect(Math.abs(share(5) - 0.131)).toBeLessThan(0.04);
+    expect(Math.abs(share(6) - 0.024)).toBeLessThan(0.025);
+    expect(Math.abs(stats.meanShortestPath - 3.77)).toBeLessThan(0.1);
+    expect(Math.abs(stats.meanShortestPaths - 1.59)).toBeLessThan(0.15);
+    expect(Math.abs(stats.meanNodes - 22.8)).toBeLessThan(0.5);
+    expect(Math.abs(stats.meanEdges - 36.0)).toBeLessThan(1);
+    expect(Math.abs(stats.meanPersons - 2.56)).toBeLessThan(0.2);
+    expect(Math.abs(stats.meanUnlinked - 0.71)).toBeLessThan(0.2);
+    expect(Math.abs(stats.meanShared - 1.24)).toBeLessThan(0.3);
+    expect(Math.abs(stats.meanExtraPersonChildren - 1.12)).toBeLessThan(0.15);
+    expect(Math.abs(stats.targetFirst - 0.505)).toBeLessThan(0.06);
+    expect(Math.abs(stats.meanQuestionWords - 179.2)).toBeLessThan(5);
+    expect(stats).toMatchObject({ distinctConcepts: 38, conceptEndings: { pus: 38 }, distinctPersons: 17 });
+  });
+
+  it('the pruned construction still gives its earlier statistics exactly', () => {
+    const stats = prosqaStats(generateProsQA({ seed: 'prosqa-stats', count: 1000, construction: 'pruned' }));
     expect(stats).toMatchObject({ meanNodes: 23.423, meanEdges: 35.558, meanShortestPath: 3.63 });
     expect(stats.meanShortestPaths).toBeCloseTo(1.422, 3);
-    console.log('ProsQA statistics on 1,000 graphs:', JSON.stringify(stats));
+    expect(stats).toMatchObject({ distinctConcepts: 575, conceptEndings: { ice: 115, por: 115, pus: 345 } });
   });
 
   it('rejects inverted size ranges', () => {
@@ -109,6 +137,13 @@ describe('generateProsQA', () => {
     );
     expect(() => generateProsQA({ seed: 1, count: 1, maxSteps: 0 })).toThrow(
       /"maxSteps" must be an integer in 1\.\.50/,
+    );
+    expect(() => generateProsQA({ seed: 1, count: 1, maxNodes: 41 })).toThrow(
+      /"maxNodes" must be <= 40 with vocabulary 'released'/,
+    );
+    expect(generateProsQA({ seed: 1, count: 1, maxNodes: 60, vocabulary: 'large' })).toHaveLength(1);
+    expect(() => generateProsQA({ seed: 1, count: 1, construction: 'paper' as 'pruned' })).toThrow(
+      /"construction" must be 'released' or 'pruned'/,
     );
   });
 });

@@ -6,11 +6,11 @@ export interface ProsQAGraph {
   symbols: string[];
   /** Directed edges [parent, child], parent id < child id. */
   edges: [number, number][];
-  /** The entity asked about (node 0). */
+  /** The entity asked about: one of the two start nodes 0 and 1 (always 0 under the `pruned` construction). */
   root: number;
-  /** The correct option: a leaf reachable from the root only. */
+  /** The correct option: a leaf reachable from the root. */
   target: number;
-  /** The wrong option: a leaf reachable from node 1 but not from the root. */
+  /** The wrong option: a leaf reachable from the other start node but not from the root. */
   negTarget: number;
 }
 
@@ -18,8 +18,8 @@ export interface ProsQAGraph {
 export interface ProsQARecord {
   /** Task tag. */
   task: 'prosqa';
-  /** Split the question belongs to. */
-  split: 'train' | 'test';
+  /** Split the question belongs to; generated records are `train` or `test`, `valid` comes from imported files. */
+  split: 'train' | 'valid' | 'test';
   /** One sentence per edge in random order, then "Is <root> a <A> or <B>?". */
   question: string;
   /** The sentences of one shortest path from the root to the target. */
@@ -33,7 +33,7 @@ export interface ProsQARecord {
 /** Schema used to validate imported ProsQA records. */
 export const prosqaRecordSchema = z.object({
   task: z.literal('prosqa'),
-  split: z.enum(['train', 'test']),
+  split: z.enum(['train', 'valid', 'test']),
   question: z.string(),
   steps: z.array(z.string()),
   answer: z.string(),
