@@ -1,0 +1,32 @@
+export { type CoconutBatch, type CollateOptions, type CollateRow, collate } from './collate.js';
+export {
+  type ContinuousForwardOptions,
+  type ContinuousForwardOutput,
+  continuousForward,
+  type ThoughtMode,
+} from './continuous-forward.js';
+export { CoconutError, type CoconutErrorCode } from './errors.js';
+export type { CoconutTokens, ReasoningExample } from './example.js';
+export type { ThoughtBatch } from './latent-layout.js';
+export { coconutLoss } from './loss.js';
+export {
+  COCONUT_METHODS,
+  type CoconutMethod,
+  isCurriculumMethod,
+  methodSlots,
+  type ScheduledStageOptions,
+  scheduledStage,
+} from './methods.js';
+export {
+  type CurriculumShape,
+  IGNORE_LABEL,
+  type SlotKind,
+  type StagedSequence,
+  type StageExampleOptions,
+  type StageShape,
+  type StageShapeOptions,
+  stageExample,
+  stageShape,
+  type ThoughtPromptOptions,
+  thoughtPrompt,
+} from './stages.js';
