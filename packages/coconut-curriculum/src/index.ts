@@ -18,6 +18,15 @@ export {
   scheduledStage,
 } from './methods.js';
 export {
+  type EpochRowsOptions,
+  epochRows,
+  type OptimizerReset,
+  type PlannedEpoch,
+  type PlanOptions,
+  planEpochs,
+  type ScheduleOptions,
+} from './schedule.js';
+export {
   type CurriculumShape,
   IGNORE_LABEL,
   type SlotKind,
@@ -30,3 +39,10 @@ export {
   type ThoughtPromptOptions,
   thoughtPrompt,
 } from './stages.js';
+export {
+  type CurriculumResult,
+  type EpochSummary,
+  REFERENCE_ADAMW,
+  type TrainCurriculumOptions,
+  trainCurriculum,
+} from './train-curriculum.js';
