@@ -1,10 +1,18 @@
 import { createModel } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxAbs, maxAbsDiff, maxArrayDiff, sharpModel, TINY, TOKENS, VARIANTS } from '../test/fixtures.js';
+import {
+  failure,
+  maxAbs,
+  maxAbsDiff,
+  maxArrayDiff,
+  sharpModel,
+  TINY,
+  TOKENS,
+  VARIANTS,
+} from '../test/fixtures.js';
 import { collate } from './collate.js';
 import { continuousForward } from './continuous-forward.js';
-import { CoconutError } from './errors.js';
 
 const { bot, eot, latent: L } = TOKENS;
 // Rows with 3, 1, 0 and 2 thoughts.
@@ -134,29 +142,23 @@ describe('continuousForward', () => {
   it('rejects layouts one pass per thought cannot fill, naming the row, and leaves no tensors', () => {
     const model = createModel(TINY);
     const before = tf.memory().numTensors;
-    const failure = (ids: number[][], attentionMask?: number[][]) => {
-      try {
-        continuousForward(model, { ids, attentionMask }, { latent: L });
-      } catch (error) {
-        return CoconutError.isInstance(error) ? `${error.code} ${error.message}` : String(error);
-      }
-      return 'no error';
-    };
+    const fails = (ids: number[][], attentionMask?: number[][]) =>
+      failure(() => continuousForward(model, { ids, attentionMask }, { latent: L }));
     expect(
-      failure([
+      fails([
         [1, bot, L, eot],
         [bot, L, eot, 2],
       ]),
     ).toBe(
       "INVALID_BATCH ids[1]: first latent is in column 1, another row's in column 2; align rows with collate()",
     );
-    expect(failure([[1, bot, L, 3, L, eot]])).toBe(
+    expect(fails([[1, bot, L, 3, L, eot]])).toBe(
       'INVALID_BATCH ids[0]: latent slots must be consecutive (one run between <bot> and <eot>)',
     );
-    expect(failure([[L, eot, 1]])).toContain('needs a real token before it');
-    expect(failure([[1, bot, L, eot]], [[1, 0, 1, 1]])).toContain('needs a real token before it');
-    expect(failure([[1, 2], [3]])).toBe('INVALID_BATCH ids: must be 2 rows of 2 numbers, like ids');
-    expect(failure([[1, 2]], [[1, 1, 1]])).toBe(
+    expect(fails([[L, eot, 1]])).toContain('needs a real token before it');
+    expect(fails([[1, bot, L, eot]], [[1, 0, 1, 1]])).toContain('needs a real token before it');
+    expect(fails([[1, 2], [3]])).toBe('INVALID_BATCH ids: must be 2 rows of 2 numbers, like ids');
+    expect(fails([[1, 2]], [[1, 1, 1]])).toBe(
       'INVALID_BATCH attentionMask: must be 1 rows of 2 numbers, like ids',
     );
     expect(tf.memory().numTensors).toBe(before);

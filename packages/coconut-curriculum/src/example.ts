@@ -58,8 +58,26 @@ export function checkIds(field: string, ids: unknown, nonEmpty: boolean): number
   return ids;
 }
 
-/** @internal Checks one example's fields; `field` names it in messages (e.g. `examples[3]`). */
-export function checkExample(example: ReasoningExample, field: string): ReasoningExample {
+/**
+ * @internal Throws unless `ids` (language: a question, step, answer or probe text) is free of the latent
+ * placeholder, which the continuous-thought forward would take for a thought.
+ */
+export function checkNoLatent(field: string, ids: number[], latent: number): number[] {
+  if (ids.includes(latent)) {
+    throw new CoconutError(
+      'INVALID_EXAMPLE',
+      field,
+      `holds the latent placeholder id ${latent}, which would be read as a thought`,
+    );
+  }
+  return ids;
+}
+
+/**
+ * @internal Checks one example's fields, all free of the `latent` placeholder; `field` names it in messages (e.g.
+ * `examples[3]`).
+ */
+export function checkExample(example: ReasoningExample, field: string, latent: number): ReasoningExample {
   if (typeof example !== 'object' || example === null) {
     throw new CoconutError(
       'INVALID_EXAMPLE',
@@ -67,8 +85,8 @@ export function checkExample(example: ReasoningExample, field: string): Reasonin
       'must be an object { question, steps, answer } of token ids',
     );
   }
-  checkIds(`${field}.question`, example.question, true);
-  checkIds(`${field}.answer`, example.answer, true);
+  checkNoLatent(`${field}.question`, checkIds(`${field}.question`, example.question, true), latent);
+  checkNoLatent(`${field}.answer`, checkIds(`${field}.answer`, example.answer, true), latent);
   if (!Array.isArray(example.steps)) {
     throw new CoconutError(
       'INVALID_EXAMPLE',
@@ -76,7 +94,9 @@ export function checkExample(example: ReasoningExample, field: string): Reasonin
       `must be an array of token-id arrays (got ${describe(example.steps)})`,
     );
   }
-  for (const [i, step] of example.steps.entries()) checkIds(`${field}.steps[${i}]`, step, false);
+  for (const [i, step] of example.steps.entries()) {
+    checkNoLatent(`${field}.steps[${i}]`, checkIds(`${field}.steps[${i}]`, step, false), latent);
+  }
   return example;
 }
 

@@ -7,6 +7,14 @@ export {
 } from './continuous-forward.js';
 export { CoconutError, type CoconutErrorCode } from './errors.js';
 export type { CoconutTokens, ReasoningExample } from './example.js';
+export {
+  coconutAnswer,
+  type GenerateWithThoughtsOptions,
+  generateWithThoughts,
+  type InferenceLayoutOptions,
+  inferenceLayout,
+  type ThoughtGeneration,
+} from './inference.js';
 export type { ThoughtBatch } from './latent-layout.js';
 export { coconutLoss } from './loss.js';
 export {
@@ -17,6 +25,13 @@ export {
   type ScheduledStageOptions,
   scheduledStage,
 } from './methods.js';
+export {
+  frontierNodes,
+  type ProbeOptions,
+  type ProbeResult,
+  probeValues,
+  type SearchGraph,
+} from './probe.js';
 export {
   type EpochRowsOptions,
   epochRows,

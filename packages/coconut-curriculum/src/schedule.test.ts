@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxArrayDiff, TOKENS } from '../test/fixtures.js';
-import { CoconutError } from './errors.js';
+import { failure, maxArrayDiff, TOKENS } from '../test/fixtures.js';
 import { epochRows, planEpochs } from './schedule.js';
 
 const PROSQA = { epochsPerStage: 5, maxLatentStage: 6, epochs: 50 };
@@ -35,14 +34,14 @@ describe('planEpochs', () => {
 });
 
 describe('epochRows', () => {
-  // 2,000 examples of 3 steps each (ids tell them apart).
+  // 2,000 examples of 3 steps each; the question spells the example's index in decimal digits 1 … 10.
   const examples = Array.from({ length: 2000 }, (_, i) => ({
-    question: [1 + (i % 9), 1 + (Math.floor(i / 9) % 9), 1 + Math.floor(i / 81)],
+    question: [1000, 100, 10, 1].map((unit) => 1 + (Math.floor(i / unit) % 10)),
     steps: [[4], [5], [6]],
     answer: [7],
   }));
   const options = { examples, tokens: TOKENS, epochsPerStage: 2, maxLatentStage: 6 };
-  const key = (ids: number[]) => ids.slice(0, 3).join(',');
+  const key = (ids: number[]) => ids.slice(0, 4).join(',');
 
   it('holds every example once per epoch, reshuffled every epoch, the same for the same seed', () => {
     const epoch4 = epochRows({ ...options, epoch: 4 });
@@ -79,23 +78,15 @@ describe('epochRows', () => {
     const one = { ...options, examples: examples.slice(0, 1), epoch: 2 };
     const ids = (method: Parameters<typeof epochRows>[0]['method']) => epochRows({ ...one, method })[0]?.ids;
     const [B, E, L, P] = [TOKENS.bot, TOKENS.eot, TOKENS.latent, TOKENS.pause];
-    expect(ids('coconut')).toEqual([1, 1, 1, B, L, E, 5, 6, 7]);
-    expect(ids('pause-as-thought')).toEqual([1, 1, 1, B, P, E, 5, 6, 7]);
-    expect(ids('no-thought')).toEqual([1, 1, 1, 5, 6, 7]);
-    expect(ids('cot')).toEqual([1, 1, 1, 4, 5, 6, 7]);
-    expect(ids('no-cot')).toEqual([1, 1, 1, 7]);
-    expect(ids('no-curriculum')).toEqual([1, 1, 1, B, L, L, L, L, L, L, E, 7]);
+    expect(ids('coconut')).toEqual([1, 1, 1, 1, B, L, E, 5, 6, 7]);
+    expect(ids('pause-as-thought')).toEqual([1, 1, 1, 1, B, P, E, 5, 6, 7]);
+    expect(ids('no-thought')).toEqual([1, 1, 1, 1, 5, 6, 7]);
+    expect(ids('cot')).toEqual([1, 1, 1, 1, 4, 5, 6, 7]);
+    expect(ids('no-cot')).toEqual([1, 1, 1, 1, 7]);
+    expect(ids('no-curriculum')).toEqual([1, 1, 1, 1, B, L, L, L, L, L, L, E, 7]);
   });
 
   it('rejects options that cannot mean anything, naming them', () => {
-    const failure = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return CoconutError.isInstance(error) ? `${error.code} ${error.message}` : String(error);
-      }
-      return 'no error';
-    };
     expect(failure(() => epochRows({ ...options, epoch: 0, method: 'cot', uniformProb: 0.3 }))).toBe(
       "INVALID_OPTION uniformProb: mixes curriculum stages, but method 'cot' trains a single stage; leave it at 0",
     );
@@ -107,6 +98,12 @@ describe('epochRows', () => {
     );
     expect(failure(() => planEpochs({ ...PROSQA, method: 'icot' as never }))).toBe(
       'INVALID_OPTION method: must be one of cot, no-cot, coconut, no-curriculum, no-thought, pause-as-thought (got icot)',
+    );
+    const withLatent = { ...examples[0], answer: [7, TOKENS.latent] } as (typeof examples)[0];
+    expect(
+      failure(() => epochRows({ ...options, examples: [...examples.slice(0, 3), withLatent], epoch: 0 })),
+    ).toBe(
+      'INVALID_EXAMPLE examples[3].answer: holds the latent placeholder id 15, which would be read as a thought',
     );
     expect(failure(() => epochRows({ ...options, examples: [], epoch: 0 }))).toBe(
       'INVALID_OPTION examples: must hold at least one example',

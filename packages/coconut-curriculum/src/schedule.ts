@@ -129,7 +129,7 @@ export function epochRows(options: EpochRowsOptions): StagedSequence[] {
   const stage = scheduledStage({ ...schedule, epoch });
   const order = shuffle(examples.length, random);
   return order.map((i) => {
-    const example = checkExample(examples[i] as ReasoningExample, `examples[${i}]`);
+    const example = checkExample(examples[i] as ReasoningExample, `examples[${i}]`, options.tokens.latent);
     // Draw for every example, mixed or not, so that uniformProb = 0 and > 0 shuffle alike.
     const mixed = random() < uniformProb;
     const draw = Math.floor(random() * (example.steps.length + 1));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOKENS } from '../test/fixtures.js';
-import { CoconutError } from './errors.js';
+import { failure, TOKENS } from '../test/fixtures.js';
 import { IGNORE_LABEL, stageExample, stageShape, thoughtPrompt } from './stages.js';
 
 const [B, E, Lt, P] = [TOKENS.bot, TOKENS.eot, TOKENS.latent, TOKENS.pause];
@@ -117,14 +116,6 @@ describe('stageExample', () => {
   });
 
   it('rejects malformed examples and options, naming the field', () => {
-    const failure = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return CoconutError.isInstance(error) ? `${error.code} ${error.message}` : String(error);
-      }
-      return 'no error';
-    };
     const stage =
       (example: unknown, extra: object = {}) =>
       () =>
@@ -137,6 +128,9 @@ describe('stageExample', () => {
     );
     expect(failure(stage({ ...EXAMPLE, steps: 'a b' }))).toBe(
       'INVALID_EXAMPLE example.steps: must be an array of token-id arrays (got "a b")',
+    );
+    expect(failure(stage({ ...EXAMPLE, steps: [[1], [2, Lt]] }))).toBe(
+      'INVALID_EXAMPLE example.steps[1]: holds the latent placeholder id 15, which would be read as a thought',
     );
     expect(failure(stage(EXAMPLE, { stage: -1 }))).toBe(
       'INVALID_OPTION stage: must be an integer ≥ 0 (got -1)',

@@ -6,7 +6,14 @@
 // layout serves training rows, inference prompts and the probe.
 
 import { CoconutError, checkInteger } from './errors.js';
-import { type CoconutTokens, checkExample, checkTokens, type ReasoningExample } from './example.js';
+import {
+  type CoconutTokens,
+  checkExample,
+  checkIds,
+  checkNoLatent,
+  checkTokens,
+  type ReasoningExample,
+} from './example.js';
 
 /** Label of a position the loss ignores (question, markers, slots, padding); PyTorch's `ignore_index`. */
 export const IGNORE_LABEL = -100;
@@ -99,8 +106,15 @@ export interface ThoughtPromptOptions {
  * @throws {CoconutError} for ids that are not token ids, or slots without the tokens they need.
  */
 export function thoughtPrompt(options: ThoughtPromptOptions): number[] {
+  return promptOf(options, 'question');
+}
+
+/** @internal {@link thoughtPrompt}, naming the question `questionField` in errors (e.g. `questions[3]`). */
+export function promptOf(options: ThoughtPromptOptions, questionField: string): number[] {
   const slots = options.slots ?? 'continuous';
-  const question = options.question;
+  const tokens = checkTokens(options.tokens, slots === 'pause');
+  const question = checkIds(questionField, options.question, true);
+  checkNoLatent(questionField, question, tokens.latent);
   const slotCount = checkInteger('slotCount', options.slotCount, 0);
   if (slots === 'none') {
     if (slotCount > 0) {
@@ -112,7 +126,6 @@ export function thoughtPrompt(options: ThoughtPromptOptions): number[] {
     }
     return [...question];
   }
-  const tokens = checkTokens(options.tokens, slots === 'pause');
   const slot = slots === 'pause' ? (tokens.pause as number) : tokens.latent;
   return [...question, tokens.bot, ...new Array<number>(slotCount).fill(slot), tokens.eot];
 }
@@ -158,9 +171,12 @@ export interface StagedSequence {
  * @throws {CoconutError} for a malformed example or options.
  */
 export function stageExample(options: StageExampleOptions): StagedSequence {
-  const example = checkExample(options.example, 'example');
+  const example = checkExample(options.example, 'example', checkTokens(options.tokens, false).latent);
   const shape = stageShape({ ...options, stepCount: example.steps.length });
-  const prompt = thoughtPrompt({ ...options, question: example.question, slotCount: shape.slotCount });
+  const prompt = promptOf(
+    { ...options, question: example.question, slotCount: shape.slotCount },
+    'example.question',
+  );
   const supervised = [...example.steps.slice(shape.removedSteps).flat(), ...example.answer];
   return {
     ids: [...prompt, ...supervised],

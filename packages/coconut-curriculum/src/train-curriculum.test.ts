@@ -1,8 +1,7 @@
 import { createModel, type TrainCallbacks } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { TINY, TOKENS } from '../test/fixtures.js';
-import { CoconutError } from './errors.js';
+import { asyncFailure, TINY, TOKENS } from '../test/fixtures.js';
 import { type TrainCurriculumOptions, trainCurriculum } from './train-curriculum.js';
 
 // Five examples of two or three steps: the answer is the question's first token repeated.
@@ -122,14 +121,8 @@ describe('trainCurriculum', () => {
   it('checks its options before any update', async () => {
     const model = createModel(TINY, { seed: 1 });
     const before = weights(model.params);
-    const failure = async (options: Partial<TrainCurriculumOptions>) => {
-      try {
-        await trainCurriculum({ ...BASE, model, epochs: 2, ...options });
-      } catch (error) {
-        return CoconutError.isInstance(error) ? `${error.code} ${error.message}` : String(error);
-      }
-      return 'no error';
-    };
+    const failure = (options: Partial<TrainCurriculumOptions>) =>
+      asyncFailure(() => trainCurriculum({ ...BASE, model, epochs: 2, ...options }));
     expect(await failure({ batchSize: 0 })).toBe('INVALID_OPTION batchSize: must be an integer ≥ 1 (got 0)');
     expect(await failure({ examples: [...EXAMPLES, { question: [1], steps: [], answer: [] }] })).toBe(
       'INVALID_EXAMPLE examples[5].answer: must be a non-empty array of token ids (got [])',

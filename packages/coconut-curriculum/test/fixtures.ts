@@ -1,6 +1,7 @@
 import { createModel, type ModelConfigInput, type TransformerModel } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { CoconutError } from '../src/errors.js';
 
 /** Special token ids of the test vocabulary (16 ids: 0 pad, 1..11 words, then the markers). */
 export const TOKENS = { pad: 0, pause: 12, bot: 13, eot: 14, latent: 15 };
@@ -44,4 +45,28 @@ export function maxArrayDiff(a: unknown, b: unknown): number {
 
 function flat(value: unknown): number[] {
   return Array.isArray(value) ? value.flatMap(flat) : [value as number];
+}
+
+/** What `run` throws, as `CODE message` for a CoconutError, or 'no error'. */
+export function failure(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return describe(error);
+  }
+  return 'no error';
+}
+
+/** {@link failure} for an async `run`. */
+export async function asyncFailure(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    return describe(error);
+  }
+  return 'no error';
+}
+
+function describe(error: unknown): string {
+  return CoconutError.isInstance(error) ? `${error.code} ${error.message}` : `other: ${String(error)}`;
 }
