@@ -8,7 +8,7 @@
 //   ---xxxxxxx<latent><latent>xxxxxxx
 
 import { CoconutError } from './errors.js';
-import { checkIds } from './example.js';
+import { type CoconutTokens, checkIds } from './example.js';
 import { IGNORE_LABEL } from './stages.js';
 
 /** A padded batch for {@link continuousForward} and {@link coconutLoss}; every field is `[B, W]`. */
@@ -43,8 +43,8 @@ export interface CollateRow {
 export interface CollateOptions {
   /** The rows, e.g. {@link StagedSequence}s. */
   rows: readonly CollateRow[];
-  /** Token ids: `latent` marks the slots to align; `pad` fills padding (default 0). */
-  tokens: { latent: number; pad?: number };
+  /** Special token ids: `latent` marks the slots to align; `pad` fills padding (default 0). */
+  tokens: Pick<CoconutTokens, 'latent' | 'pad'>;
 }
 
 /**

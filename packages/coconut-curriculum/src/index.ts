@@ -11,6 +11,7 @@ export {
   coconutAnswer,
   type GenerateWithThoughtsOptions,
   generateWithThoughts,
+  type InferenceLayout,
   type InferenceLayoutOptions,
   inferenceLayout,
   type ThoughtGeneration,

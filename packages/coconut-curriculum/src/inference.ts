@@ -31,12 +31,20 @@ export interface InferenceLayoutOptions {
   stage?: number;
 }
 
+/** The prompt layout of {@link inferenceLayout}: the options {@link generateWithThoughts} takes for it. */
+export interface InferenceLayout {
+  /** What fills the slots. */
+  slots: SlotKind;
+  /** Slots between `<bot>` and `<eot>` (0 without markers). */
+  thoughts: number;
+}
+
 /**
  * The prompt layout the reference code evaluates `method` with: `min(stage, maxLatentStage) · c` slots (6 on
  * every task at the final stage) between the markers for Coconut, "w/o curriculum" and pause-as-thought; no slots
  * and no markers for CoT, no-CoT and "w/o thought".
  */
-export function inferenceLayout(options: InferenceLayoutOptions): { slots: SlotKind; thoughts: number } {
+export function inferenceLayout(options: InferenceLayoutOptions): InferenceLayout {
   const slots = methodSlots(options.method);
   const c = checkInteger('c', options.c ?? 1, 1);
   const maxLatentStage = checkInteger('maxLatentStage', options.maxLatentStage, 0);
