@@ -1,4 +1,7 @@
-import { createModel, type TrainCallbacks } from '@beyond-ntp/transformer-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createModel, listCheckpoints, type TrainCallbacks } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { asyncFailure, TINY, TOKENS } from '../test/fixtures.js';
@@ -89,6 +92,42 @@ describe('trainCurriculum', () => {
     expect(wholeNever.losses.slice(0, 2)).toEqual(whole.losses.slice(0, 2));
   });
 
+  it('resumes after a kill from its checkpoints, ending with the weights of an uninterrupted run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coconut-resume-'));
+    try {
+      const options = { ...BASE, epochs: 4, seed: 9, checkpoint: { dir, every: 2, config: TINY } };
+      const whole = createModel(TINY, { seed: 2 });
+      await trainCurriculum({ ...BASE, epochs: 4, seed: 9, model: whole });
+      // Killed when epoch 2 ends: segment 1 (epochs 2, 3) has saved update 2 of its 6, not update 3.
+      const killed = createModel(TINY, { seed: 2 });
+      const crash = ({ epoch }: { epoch: number }) => {
+        if (epoch === 2) throw new Error('killed');
+      };
+      await expect(trainCurriculum({ ...options, model: killed, onEpochEnd: crash })).rejects.toThrow(
+        'killed',
+      );
+      expect(await listCheckpoints(join(dir, 'segment-2'))).toEqual([2]);
+      // A fresh process: other weights, restored from the checkpoints.
+      const resumed = createModel(TINY, { seed: 99 });
+      const summaries: Array<[number, number]> = [];
+      const result = await trainCurriculum({
+        ...options,
+        model: resumed,
+        resume: true,
+        onEpochEnd: ({ epoch, steps }) => void summaries.push([epoch, steps]),
+      });
+      expect(result.steps).toBe(4);
+      expect(summaries).toEqual([
+        [2, 1],
+        [3, 3],
+      ]);
+      expect(weights(resumed.params)).toEqual(weights(whole.params));
+      for (const model of [whole, killed, resumed]) model.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('learns: the epoch loss of CoT training falls', async () => {
     const model = createModel(TINY, { seed: 3 });
     const losses: number[] = [];
@@ -124,6 +163,9 @@ describe('trainCurriculum', () => {
     const failure = (options: Partial<TrainCurriculumOptions>) =>
       asyncFailure(() => trainCurriculum({ ...BASE, model, epochs: 2, ...options }));
     expect(await failure({ batchSize: 0 })).toBe('INVALID_OPTION batchSize: must be an integer ≥ 1 (got 0)');
+    expect(await failure({ resume: true })).toBe(
+      'INVALID_OPTION resume: needs checkpoint.dir to resume from',
+    );
     expect(await failure({ examples: [...EXAMPLES, { question: [1], steps: [], answer: [] }] })).toBe(
       'INVALID_EXAMPLE examples[5].answer: must be a non-empty array of token ids (got [])',
     );

@@ -5,6 +5,7 @@
 import {
   type AdamWOptions,
   type LearningRateSchedule,
+  listCheckpoints,
   stepSeed,
   type TrainCallbacks,
   type TransformerModel,
@@ -38,9 +39,9 @@ export interface EpochSummary {
   stage: number;
   /** Optimizer segment (one `train()` call, one AdamW). */
   segment: number;
-  /** Updates in the epoch. */
+  /** Updates the summary averages: all of the epoch's, unless a resume cut the epoch (see `resume`). */
   steps: number;
-  /** Mean training loss over the epoch's updates. */
+  /** Mean training loss over those updates. */
   loss: number;
 }
 
@@ -91,13 +92,27 @@ export interface TrainCurriculumOptions extends PlanOptions {
   startEpoch?: number;
   /** Called after each epoch, e.g. to evaluate, log or save the model. Awaited before training goes on. */
   onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
+  /**
+   * Save `train()` checkpoints (Node only): each optimizer segment writes to `<dir>/segment-<its first epoch>`
+   * every `every` updates and after its last one, as `train()` does (`config` is stored with them).
+   */
+  checkpoint?: { dir: string; every: number; config: unknown; keep?: number };
+  /**
+   * Continue from the checkpoints in `checkpoint.dir`: segments before the newest checkpointed one are skipped,
+   * that one resumes exactly where its checkpoint left it (weights, AdamW moments, data position), and the rest
+   * run as usual. A run killed at any point and resumed ends with the weights of an uninterrupted run. Epochs
+   * finished before the resumed checkpoint get no {@link EpochSummary}; an epoch cut by the kill is summarised
+   * over its updates after the resume.
+   * @default false
+   */
+  resume?: boolean;
 }
 
 /** Result of {@link trainCurriculum}. */
 export interface CurriculumResult {
   /** One summary per epoch run. */
   epochs: EpochSummary[];
-  /** Updates run. */
+  /** Updates run by this call (a resumed run counts those after its checkpoint). */
   steps: number;
 }
 
@@ -109,7 +124,19 @@ export interface CurriculumResult {
  * @throws {CoconutError} for invalid options or examples, before any update.
  */
 export async function trainCurriculum(options: TrainCurriculumOptions): Promise<CurriculumResult> {
-  const { model, examples, tokens, mode = 'cached', onEpochEnd, callbacks = [] } = options;
+  const {
+    model,
+    examples,
+    tokens,
+    mode = 'cached',
+    onEpochEnd,
+    callbacks = [],
+    checkpoint,
+    resume = false,
+  } = options;
+  if (resume && checkpoint === undefined) {
+    throw new CoconutError('INVALID_OPTION', 'resume', 'needs checkpoint.dir to resume from');
+  }
   const batchSize = checkInteger('batchSize', options.batchSize, 1);
   const seed = checkInteger('seed', options.seed ?? 0, 0);
   const startEpoch = checkInteger('startEpoch', options.startEpoch ?? 0, 0);
@@ -123,8 +150,21 @@ export async function trainCurriculum(options: TrainCurriculumOptions): Promise<
   const learningRate = options.learningRate ?? 1e-4;
   const result: CurriculumResult = { epochs: [], steps: 0 };
 
-  for (const segment of new Set(plan.map((p) => p.segment))) {
+  const segments = [...new Set(plan.map((p) => p.segment))].map((segment) => {
     const epochs = plan.filter((p) => p.segment === segment);
+    const dir = checkpoint && `${checkpoint.dir}/segment-${(epochs[0] as PlannedEpoch).epoch}`;
+    return { segment, epochs, dir };
+  });
+  // The newest segment with a checkpoint holds the weights to continue from; earlier ones are done.
+  let resumeAt = -1;
+  if (resume) {
+    for (const [i, { dir }] of segments.entries()) {
+      if ((await listCheckpoints(dir as string)).length > 0) resumeAt = i;
+    }
+  }
+
+  for (const [i, { segment, epochs, dir }] of segments.entries()) {
+    if (i < resumeAt) continue;
     const first = epochs[0] as PlannedEpoch;
     const rows = new EpochRowCache((epoch) => epochRows({ ...options, epoch, seed }));
     const epochOf = (step: number) => epochs[Math.floor(step / stepsPerEpoch)] as PlannedEpoch;
@@ -141,7 +181,7 @@ export async function trainCurriculum(options: TrainCurriculumOptions): Promise<
         losses.push(loss);
         if (step % stepsPerEpoch !== 0) return;
         const { epoch, stage } = epochOf(step - 1);
-        const summary = { epoch, stage, segment, steps: stepsPerEpoch, loss: mean(losses) };
+        const summary = { epoch, stage, segment, steps: losses.length, loss: mean(losses) };
         losses.length = 0;
         result.epochs.push(summary);
         await onEpochEnd?.(summary);
@@ -164,8 +204,9 @@ export async function trainCurriculum(options: TrainCurriculumOptions): Promise<
       clipNorm: options.clipNorm === undefined ? null : options.clipNorm,
       callbacks: [...callbacks, epochEnds],
       seed: stepSeed(seed, first.epoch, 1),
+      ...(checkpoint && { checkpoint: { ...checkpoint, dir: dir as string }, resume: i === resumeAt }),
     });
-    result.steps += run.step;
+    result.steps += run.step - (run.resumedFrom ?? 0);
   }
   return result;
 }
