@@ -80,7 +80,7 @@ export function continuousForward(
 // One continuousForward call: the batch's layout, and the model calls over column ranges.
 class PassRunner {
   private passCount = 0;
-  // [B, 1, 1] per thought index m: 1 for rows that have thought m, 0 for rows whose column start + m is a token.
+  // Per thought index m, one weight per row: 1 where the row has thought m, 0 where its column start + m is a token.
   private readonly isThought: number[][];
 
   constructor(

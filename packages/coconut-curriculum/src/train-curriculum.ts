@@ -169,9 +169,9 @@ export async function trainCurriculum(options: TrainCurriculumOptions): Promise<
     const rows = new EpochRowCache((epoch) => epochRows({ ...options, epoch, seed }));
     const epochOf = (step: number) => epochs[Math.floor(step / stepsPerEpoch)] as PlannedEpoch;
     const batches = (step: number): CoconutBatch => {
-      const i = step % stepsPerEpoch;
+      const within = step % stepsPerEpoch;
       return collate({
-        rows: rows.of(epochOf(step).epoch).slice(i * batchSize, (i + 1) * batchSize),
+        rows: rows.of(epochOf(step).epoch).slice(within * batchSize, (within + 1) * batchSize),
         tokens,
       });
     };
