@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkpointDirName } from '../checkpoint/checkpoint.js';
+import { decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors.js';
 import { type AccumulatedGradients, accumulateGradients } from './accumulate.js';
 import type { StepMetrics } from './callbacks.js';
 import { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
@@ -163,6 +165,47 @@ describe('train with a gradient source', () => {
       'step.head.weight': 12,
       'step.wte.weight': 12,
     });
+  });
+
+  it('resumes a version 2 checkpoint, whose parameters without a gradient so far have count 0', async () => {
+    const gradients = biasFrozenFor(6);
+    const uninterrupted = await run({ gradients, checkpoint: { dir: join(dir, 'a'), every: 4, config: {} } });
+    await run({
+      gradients,
+      checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
+      callbacks: [
+        {
+          onStep: ({ step }) => {
+            if (step === 6) throw new Error('killed');
+          },
+        },
+      ],
+    }).catch(() => undefined);
+    // In checkpoint 4 head.bias has no state yet. Version 2 wrote zero moments and a count 0 for it instead.
+    const path = join(dir, 'b', checkpointDirName(4));
+    const file = join(path, 'optimizer.safetensors');
+    const { tensors } = decodeSafetensors(await readFile(file), file);
+    expect(Object.keys(tensors).filter((key) => key.endsWith('head.bias'))).toEqual([]);
+    const zeros = { dtype: 'F32' as const, shape: [13], data: new Float32Array(13) };
+    const asVersion2 = {
+      ...tensors,
+      'exp_avg.head.bias': zeros,
+      'exp_avg_sq.head.bias': zeros,
+      'step.head.bias': { dtype: 'I32' as const, shape: [], data: new Int32Array(1) },
+    };
+    await writeFile(file, encodeSafetensors(asVersion2, { format: 'pt' }));
+    const stateFile = join(path, 'trainer-state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    await writeFile(stateFile, JSON.stringify({ ...state, version: 2 }));
+    const resumed = await run({
+      gradients,
+      initSeed: 99,
+      resume: true,
+      checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
+    });
+    expect(resumed.result.resumedFrom).toBe(4);
+    expect(resumed.losses).toEqual(uninterrupted.losses.slice(4));
+    expect(resumed.weights).toEqual(uninterrupted.weights);
   });
 
   it('checks a source’s loss for NaN before the update, as with the default', async () => {
