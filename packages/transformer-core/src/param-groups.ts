@@ -77,8 +77,9 @@ export interface SetTrainableOptions {
 
 /**
  * Freezes or unfreezes the named weights by setting their `trainable` flag, which `train`,
- * `accumulateGradients`, `AdamW` and the per-head gradient helpers respect. Set it before `train` starts: the
- * optimizer keeps moments only for the weights trainable when it is created.
+ * `accumulateGradients`, `AdamW` and the per-head gradient helpers respect. It may also change during `train`
+ * (from a callback): every update reads the flags, and AdamW creates a weight's state at its first gradient, so
+ * a head unfrozen mid-run starts its bias correction at t = 1.
  *
  * @throws {ModelError} (code `INPUT_INVALID`) listing every unknown name; nothing is changed in that case.
  */

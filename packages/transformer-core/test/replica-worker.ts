@@ -17,7 +17,11 @@ await serveReplica<Shard>(async (data) => {
   const model = createModel(config, { seed: 99 }); // weights are copied from the main thread every step
   return {
     params: model.params,
-    loss: ({ ids, targets }) =>
-      crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, tf.tensor2d(targets, undefined, 'int32')),
+    // Head 0 only, with the shard's dropout (none unless the config has some).
+    loss: ({ ids, targets }, { training, seed }) =>
+      crossEntropy(
+        model.forward(ids, { training, seed }).logits[0] as tf.Tensor3D,
+        tf.tensor2d(targets, undefined, 'int32'),
+      ),
   };
 });

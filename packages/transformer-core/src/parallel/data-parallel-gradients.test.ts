@@ -1,11 +1,19 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TINY } from '../../test/variants.js';
-import { createModel } from '../model.js';
+import { assignParams } from '../checkpoint/tensors.js';
+import { createModel, type TransformerModel } from '../model.js';
+import { parameterGroups } from '../param-groups.js';
+import { mixSeed } from '../random.js';
 import type { StepMetrics } from '../train/callbacks.js';
 import { crossEntropy } from '../train/cross-entropy.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
+import type { LossContext } from '../train/evaluate.js';
 import { warmupCosineSchedule } from '../train/schedule.js';
+import { storedCounts } from '../train/test-helpers/stored-counts.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import { DataParallel } from './data-parallel.js';
 import { dataParallelGradients } from './data-parallel-gradients.js';
@@ -36,22 +44,31 @@ const shardRows = ({ ids, targets }: Rows, index: number, count: number): Rows =
   };
 };
 
+/** Head 0's mean cross-entropy, as test/replica-worker.ts computes it, with the context's dropout. */
+const lossOf =
+  (model: TransformerModel) =>
+  ({ ids, targets }: Rows, { training, seed }: LossContext) =>
+    crossEntropy(
+      model.forward(ids, { training, seed }).logits[0] as tf.Tensor3D,
+      tf.tensor2d(targets, undefined, 'int32'),
+    );
+
+/** Workers for `model`, built from `workerConfig` on this backend. */
+const startWorkers = (model: TransformerModel, workerConfig: typeof config) =>
+  DataParallel.start(model.params, {
+    module: new URL('../../test/replica-worker.mjs', import.meta.url),
+    workers: WORKERS,
+    data: { config: workerConfig, backend: tf.getBackend() },
+    execArgv: [],
+  });
+
 describe('train() with dataParallelGradients', () => {
   const single = createModel(config, { seed: 1 });
   const parallelModel = createModel(config, { seed: 1 });
-  const lossOf =
-    (model: typeof single) =>
-    ({ ids, targets }: Rows) =>
-      crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, tf.tensor2d(targets, undefined, 'int32'));
   let parallel: DataParallel;
 
   beforeAll(async () => {
-    parallel = await DataParallel.start(parallelModel.params, {
-      module: new URL('../../test/replica-worker.mjs', import.meta.url),
-      workers: WORKERS,
-      data: { config, backend: tf.getBackend() },
-      execArgv: [],
-    });
+    parallel = await startWorkers(parallelModel, config);
   }, 60_000); // workers load tsx, tfjs and a backend before they answer
   afterAll(async () => {
     await parallel?.close();
@@ -133,5 +150,114 @@ describe('train() with dataParallelGradients', () => {
     expect(InvalidTrainingArgumentError.isInstance(error) && error.message).toBe(
       `gradients: "${name}" is not a trainable parameter`,
     );
+  });
+});
+
+describe('dataParallelGradients: unreached weights and dropout', () => {
+  // Two heads and dropout. Every loss here, and the replicas', reads head 0 only: head 1 gets no gradient.
+  const dropoutConfig = { ...config, dropout: 0.1, heads: { count: 2 } };
+  const model = createModel(dropoutConfig, { seed: 1 });
+  const initial = Object.fromEntries(Object.entries(model.params).map(([name, v]) => [name, tf.clone(v)]));
+  const headOne = parameterGroups(model).heads[1] as string[];
+  let parallel: DataParallel;
+  let dir: string;
+  beforeAll(async () => {
+    parallel = await startWorkers(model, dropoutConfig);
+  }, 60_000);
+  afterAll(async () => {
+    await parallel?.close();
+    tf.dispose(initial);
+    model.dispose();
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bntp-data-parallel-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Updates of `target` from the initial weights with weight decay and dropout; checkpoints in `dir/name`. */
+  async function runOn(target: TransformerModel, name: string, extra: Partial<TrainOptions<Rows>> = {}) {
+    assignParams(target.params, initial, 'initial weights');
+    const losses: number[] = [];
+    await train<Rows>({
+      params: target.params,
+      lossFn: lossOf(target),
+      batches: rowsAt,
+      steps: 6,
+      accumulate: 2,
+      learningRate: 0.05,
+      optimizer: { weightDecay: 0.1 },
+      seed: 3,
+      checkpoint: { dir: join(dir, name), every: 3, config: dropoutConfig },
+      callbacks: [{ onStep: ({ loss }) => void losses.push(loss) }],
+      ...extra,
+    });
+    const weights = Object.fromEntries(
+      Object.entries(target.params).map(([key, v]) => [key, Array.from(v.dataSync())]),
+    );
+    return { losses, weights };
+  }
+  const spread = () => ({ gradients: dataParallelGradients(parallel, { shard: shardRows }) });
+
+  it('gives no gradient to weights no shard reaches, so AdamW leaves them as the default run does', async () => {
+    const single = createModel(dropoutConfig, { seed: 5 });
+    const alone = await runOn(single, 'single');
+    const parallelRun = await runOn(model, 'parallel', spread());
+    single.dispose();
+    for (const name of headOne) {
+      const start = Array.from((initial[name] as tf.Tensor).dataSync());
+      // Weight decay is on: a zero gradient would still shrink these weights and advance their counts.
+      expect(parallelRun.weights[name], name).toEqual(start);
+      expect(alone.weights[name], name).toEqual(start);
+    }
+    const counts = await storedCounts(join(dir, 'parallel'), 6);
+    expect(counts).toEqual(await storedCounts(join(dir, 'single'), 6));
+    for (const name of Object.keys(model.params)) {
+      expect(counts.counts[`step.${name}`] ?? 0, name).toBe(headOne.includes(name) ? 0 : 6);
+    }
+  });
+
+  it("hands each worker its shard's LossContext: dropout seeded by the shard, off outside training", async () => {
+    const batch = rowsAt(0, 0);
+    const shards = [0, 1, 2].map((index) => shardRows(batch, index, WORKERS + 1));
+    // This thread's shard contributes 0, so the mean loss is the workers' losses over 3.
+    const nothingHere = () => tf.mul(tf.sum(model.params['ln_f.weight'] as tf.Variable), 0) as tf.Scalar;
+    const workersLoss = async (context: LossContext) => {
+      const { loss, grads } = await parallel.lossAndGradients(nothingHere, shards, context);
+      tf.dispose(grads);
+      return loss * 3;
+    };
+    const here = (context: LossContext, index: number) =>
+      tf.tidy(() => lossOf(model)(shards[index] as Rows, context).dataSync()[0] as number);
+    const training = { training: true, step: 4, seed: 7 };
+    const seeded = await workersLoss(training);
+    expect(await workersLoss(training)).toBe(seeded);
+    expect(await workersLoss({ ...training, seed: 8 })).not.toBe(seeded);
+    // Shard i draws its masks from mixSeed(seed, i).
+    const expected = [1, 2].map((i) => here({ ...training, seed: mixSeed(7, i) }, i));
+    expect(seeded).toBeCloseTo((expected[0] as number) + (expected[1] as number), 5);
+    const evaluation = { training: false, step: 4, seed: 7 };
+    expect(await workersLoss(evaluation)).toBeCloseTo(here(evaluation, 1) + here(evaluation, 2), 5);
+  });
+
+  it('is deterministic with dropout: two runs are identical, and a resumed run continues exactly', async () => {
+    const first = await runOn(model, 'first', spread());
+    const second = await runOn(model, 'second', spread());
+    expect(second).toEqual(first);
+    const killed = await runOn(model, 'killed', {
+      ...spread(),
+      callbacks: [
+        {
+          onStep: ({ step }) => {
+            if (step === 5) throw new Error('killed');
+          },
+        },
+      ],
+    }).catch((e: unknown) => e);
+    expect((killed as Error).message).toBe('killed');
+    const resumed = await runOn(model, 'killed', { ...spread(), resume: true });
+    expect(resumed.losses).toEqual(first.losses.slice(3));
+    expect(resumed.weights).toEqual(first.weights);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedGradients } from '../train/clip.js';
-import type { GradientFn } from '../train/gradient-source.js';
+import { type GradientFn, perMicroBatch } from '../train/gradient-source.js';
 import type { DataParallel } from './data-parallel.js';
 
 /** Options of {@link dataParallelGradients}. */
@@ -16,50 +16,34 @@ export interface DataParallelGradientsOptions<B> {
 
 /**
  * A `gradients` source for `train` that splits every micro-batch across the threads of `parallel` and averages
- * the shards' losses and gradients, then the micro-batches' (as the default gradients average micro-batches).
- * The rest of the loop is the one of every gradient source: schedule, clipping, non-finite check, evaluation,
- * checkpoints, exact resume.
+ * the shards' losses and gradients, then the micro-batches' (`perMicroBatch`, as the default gradients average
+ * micro-batches). The rest of the loop is the one of every gradient source: schedule, clipping, non-finite
+ * check, evaluation, checkpoints, exact resume.
  *
- * Start `parallel` with `train`'s `params` (its replicas copy their weights before every shard). Every trainable
- * parameter gets a gradient, zero where the loss does not reach it; non-trainable ones get none. This thread's
- * shard sees the micro-batch's `LossContext` (training, step, seed); the replicas' losses take the shard alone.
+ * Start `parallel` with `train`'s `params` (its replicas copy their weights before every shard). As with the
+ * default gradients, only trainable parameters that some shard's loss reaches get a gradient, so AdamW leaves
+ * the others alone (no weight decay, no count). Every shard's loss gets the micro-batch's `LossContext` with a
+ * seed of its own (see `DataParallel.lossAndGradients`): this thread's through `lossFn`, a worker's through its
+ * replica's `loss`.
  */
 export function dataParallelGradients<B>(
   parallel: DataParallel,
   options: DataParallelGradientsOptions<B>,
 ): GradientFn<B> {
   const { shard } = options;
-  return async (context) => {
-    const { step, seeds, microBatches, lossFn, params } = context;
-    const count = parallel.shards;
-    let loss = 0;
-    let sums: NamedGradients = {};
-    try {
-      for (let micro = 0; micro < microBatches; micro++) {
-        const batch = context.batch(micro);
-        const shards = Array.from({ length: count }, (_, index) => shard(batch, index, count));
-        const lossContext = { training: true, step, seed: seeds[micro] as number };
-        const part = await parallel.lossAndGradients((local: B) => lossFn(local, lossContext), shards);
-        loss += part.loss;
-        const previous = sums;
-        // A parameter unknown to `params` is passed on, for `train` to reject by name.
-        sums = tf.tidy(() =>
-          Object.fromEntries(
-            Object.entries(part.grads)
-              .filter(([name]) => params[name]?.trainable !== false)
-              .map(([name, g]) => {
-                const scaled = tf.div(g, microBatches);
-                const sum = previous[name];
-                return [name, sum === undefined ? scaled : tf.add(sum, scaled)];
-              }),
-          ),
-        );
-        tf.dispose([previous, part.grads]);
+  return (context) => {
+    const { lossFn, params } = context;
+    return perMicroBatch<B>(async (batch, lossContext) => {
+      const count = parallel.shards;
+      const shards = Array.from({ length: count }, (_, index) => shard(batch, index, count));
+      const part = await parallel.lossAndGradients(lossFn, shards, lossContext);
+      // A parameter unknown to `params` is passed on, for `train` to reject by name.
+      const grads: NamedGradients = {};
+      for (const [name, g] of Object.entries(part.grads)) {
+        if (params[name]?.trainable === false) g.dispose();
+        else grads[name] = g;
       }
-    } catch (error) {
-      tf.dispose(sums);
-      throw error;
-    }
-    return { loss: tf.scalar(loss / microBatches), grads: sums };
+      return { loss: tf.scalar(part.loss), grads };
+    })(context);
   };
 }

@@ -72,6 +72,47 @@ describe('DataParallel', () => {
     tf.dispose(grads);
   });
 
+  it('waits for every worker before rethrowing; a failed call leaves the next one correct', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const shards: [Shard, Shard] = [
+      { ids: ids.slice(0, 2), targets: targets.slice(0, 2) },
+      { ids: ids.slice(2), targets: targets.slice(2) },
+    ];
+    const outOfRange = { ids: [[1, 99]], targets: [[2, 3]] }; // the worker's model rejects token 99
+    const localFails = (): tf.Scalar => {
+      throw new Error('local shard failed');
+    };
+    const before = tf.memory().numTensors;
+    try {
+      // This thread and the worker both fail: this thread's error is reported, after the worker's reply.
+      await expect(parallel.lossAndGradients(localFails, [shards[0], outOfRange])).rejects.toThrow(
+        'local shard failed',
+      );
+      // This thread fails while the worker is still writing its gradient buffer.
+      await expect(parallel.lossAndGradients(localFails, shards)).rejects.toThrow('local shard failed');
+      // The worker alone fails.
+      await expect(parallel.lossAndGradients(loss, [shards[0], outOfRange])).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringContaining('token id 99'),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      // Every reply was consumed by its own call: the next call gets the worker's answer to its own shard.
+      const result = await parallel.lossAndGradients(loss, shards);
+      const full = tf.variableGrads(() => loss({ ids, targets }), Object.values(model.params));
+      expect(Math.abs(result.loss - (full.value.dataSync()[0] as number))).toBeLessThan(1e-5);
+      for (const [name, variable] of Object.entries(model.params)) {
+        const diff = maxAbsDiff(result.grads[name] as tf.Tensor, full.grads[variable.name] as tf.Tensor);
+        expect(diff, name).toBeLessThan(1e-5);
+      }
+      tf.dispose([full.value, full.grads, result.grads]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('rejects a wrong number of shards, naming what it expects', async () => {
     await expect(parallel.lossAndGradients(loss, [{ ids, targets }])).rejects.toThrow(
       'expected 2 shards (this thread + 1 workers), got 1',

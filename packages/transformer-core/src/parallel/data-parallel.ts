@@ -3,11 +3,21 @@
 // shard of the batch while this thread computes another, and the gradients are averaged. Weights and gradients
 // travel through SharedArrayBuffers, so a step costs one copy of each per replica and no serialisation.
 import type * as tf from '@tensorflow/tfjs-core';
+import { mixSeed } from '../random.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
+import type { LossContext } from '../train/evaluate.js';
 import { workerFailure } from './errors.js';
-import { type FlatLayout, flatLayout, readFlat, writeFlat, writeLossGradients } from './layout.js';
-import type { ReplicaWorkerData } from './serve-replica.js';
+import {
+  type FlatLayout,
+  flatLayout,
+  readFlat,
+  type ShardGradients,
+  shardGradients,
+  writeFlat,
+  writeLossGradients,
+} from './layout.js';
+import type { ReplicaWorkerData, ShardRequest } from './serve-replica.js';
 
 /** Options of {@link DataParallel.start}. */
 export interface DataParallelOptions {
@@ -31,7 +41,10 @@ export interface DataParallelOptions {
 export interface ParallelGradients {
   /** Mean loss over the shards. */
   loss: number;
-  /** Mean gradient over the shards, by parameter name; the caller disposes them. */
+  /**
+   * Mean gradient over the shards, by parameter name, for the parameters at least one shard's loss reached (a
+   * shard that does not reach one contributes zero to its mean); the caller disposes them.
+   */
   grads: NamedGradients;
 }
 
@@ -45,7 +58,7 @@ export class DataParallel {
     private readonly layout: FlatLayout,
     private readonly workers: WorkerLike[],
     private readonly weights: Float32Array,
-    private readonly grads: Float32Array[],
+    private readonly shardBuffers: ShardGradients[],
   ) {}
 
   /** Number of shards a step takes: this thread plus the workers. */
@@ -67,9 +80,18 @@ export class DataParallel {
       throw new InvalidTrainingArgumentError('workers', `DataParallel needs an integer ≥ 1, got ${count}`);
     const layout = flatLayout(params);
     const weightBuffer = new SharedArrayBuffer(layout.size * 4);
-    const gradBuffers = Array.from({ length: count }, () => new SharedArrayBuffer(layout.size * 4));
-    const workers = gradBuffers.map((grads) => {
-      const workerData: ReplicaWorkerData = { layout, weights: weightBuffer, grads, data: options.data };
+    const workerBuffers = Array.from({ length: count }, () => ({
+      grads: new SharedArrayBuffer(layout.size * 4),
+      reached: new SharedArrayBuffer(layout.names.length),
+    }));
+    const workers = workerBuffers.map(({ grads, reached }) => {
+      const workerData: ReplicaWorkerData = {
+        layout,
+        weights: weightBuffer,
+        grads,
+        reached,
+        data: options.data,
+      };
       return new Worker(options.module, { workerData, execArgv: options.execArgv ?? process.execArgv });
     });
     const parallel = new DataParallel(
@@ -77,7 +99,7 @@ export class DataParallel {
       layout,
       workers,
       new Float32Array(weightBuffer),
-      gradBuffers.map((b) => new Float32Array(b)),
+      workerBuffers.map(({ grads, reached }) => shardGradients(layout, grads, reached)),
     );
     try {
       await Promise.all(workers.map((w) => parallel.reply(w)));
@@ -90,12 +112,22 @@ export class DataParallel {
 
   /**
    * Mean loss and mean gradient over `shards` (one per thread: `shards[0]` on this thread through `localLoss`, the
-   * others on the workers). With equal-size shards and mean losses this equals the full batch's gradient. The
-   * caller owns the returned gradients.
+   * others on the workers). With equal-size shards and mean losses this equals the full batch's gradient.
+   * Parameters no shard's loss reaches get no gradient. The caller owns the returned gradients.
+   *
+   * Shard `i`'s loss gets `context` with the seed `mixSeed(context.seed, i)`, so each shard draws its own
+   * dropout masks, the same ones in every run (and after a resume) with the same context.
+   *
+   * The call settles only when every thread is done with its shard: when one fails, the others are awaited
+   * before the first error is thrown (this thread's, else the first failed worker's), so no worker is still
+   * writing its buffers when the next call starts.
+   *
+   * @param context The micro-batch's `LossContext` (without one: `{ training: true, step: 0, seed: 0 }`).
    */
   async lossAndGradients<S>(
-    localLoss: (shard: S) => tf.Scalar,
+    localLoss: (shard: S, context: LossContext) => tf.Scalar,
     shards: readonly S[],
+    context: LossContext = { training: true, step: 0, seed: 0 },
   ): Promise<ParallelGradients> {
     if (shards.length !== this.shards) {
       throw new InvalidTrainingArgumentError(
@@ -103,25 +135,46 @@ export class DataParallel {
         `DataParallel expected ${this.shards} shards (this thread + ${this.workers.length} workers), got ${shards.length}`,
       );
     }
+    const contextOf = (index: number): LossContext => ({ ...context, seed: mixSeed(context.seed, index) });
     writeFlat(this.params, this.layout, this.weights);
     const replies = this.workers.map((worker, i) => {
       const reply = this.reply(worker);
-      worker.postMessage({ shard: shards[i + 1] });
+      const request: ShardRequest<S> = { shard: shards[i + 1] as S, context: contextOf(i + 1) };
+      worker.postMessage(request);
       return reply;
     });
-    const local = new Float32Array(this.layout.size);
-    const localLossValue = writeLossGradients(
-      () => localLoss(shards[0] as S),
-      this.params,
-      this.layout,
-      local,
-    );
-    const losses = [localLossValue, ...(await Promise.all(replies))];
-    for (const grads of this.grads)
-      for (let j = 0; j < local.length; j++) local[j] = (local[j] as number) + (grads[j] as number);
+    const local = shardGradients(this.layout);
+    let localLossValue = 0;
+    let localError: { error: unknown } | undefined;
+    try {
+      localLossValue = writeLossGradients(
+        () => localLoss(shards[0] as S, contextOf(0)),
+        this.params,
+        this.layout,
+        local,
+      );
+    } catch (error) {
+      localError = { error };
+    }
+    const settled = await Promise.allSettled(replies);
+    if (localError !== undefined) throw localError.error;
+    const losses = [localLossValue];
+    for (const reply of settled) {
+      if (reply.status === 'rejected') throw reply.reason;
+      losses.push(reply.value);
+    }
     const scale = 1 / this.shards;
-    for (let j = 0; j < local.length; j++) local[j] = (local[j] as number) * scale;
-    return { loss: losses.reduce((a, b) => a + b, 0) * scale, grads: readFlat(local, this.layout) };
+    for (const { grads, reached } of this.shardBuffers) {
+      for (let j = 0; j < local.grads.length; j++)
+        local.grads[j] = (local.grads[j] as number) + (grads[j] as number);
+      for (let i = 0; i < reached.length; i++)
+        local.reached[i] = (local.reached[i] as number) | (reached[i] as number);
+    }
+    for (let j = 0; j < local.grads.length; j++) local.grads[j] = (local.grads[j] as number) * scale;
+    return {
+      loss: losses.reduce((a, b) => a + b, 0) * scale,
+      grads: readFlat(local.grads, this.layout, local.reached),
+    };
   }
 
   /** Stops the workers. */

@@ -29,10 +29,18 @@ export function writeFlat(tensors: Record<string, tf.Tensor>, layout: FlatLayout
   });
 }
 
-/** Tensors viewed from `flat` by layout (new tensors; the caller owns them). */
-export function readFlat(flat: Float32Array, layout: FlatLayout): Record<string, tf.Tensor> {
+/**
+ * Tensors viewed from `flat` by layout (new tensors; the caller owns them): every one, or with `reached` only
+ * those whose flag is set.
+ */
+export function readFlat(
+  flat: Float32Array,
+  layout: FlatLayout,
+  reached?: Uint8Array,
+): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   layout.names.forEach((name, i) => {
+    if (reached !== undefined && reached[i] === 0) return;
     const shape = layout.shapes[i] as number[];
     const start = layout.offsets[i] as number;
     out[name] = tf.tensor(flat.slice(start, start + shape.reduce((a, b) => a * b, 1)), shape, 'float32');
@@ -61,25 +69,45 @@ export function checkLayout(tensors: Record<string, tf.Tensor>, layout: FlatLayo
 }
 
 /**
- * Computes `loss`'s gradient with respect to `params` (in layout order), writes it into `out` (zeros for
- * parameters the loss does not reach) and returns the loss value. Leaves no tensors behind.
+ * Where one shard's gradient goes: the flat gradient (layout order) and, per parameter, whether the shard's loss
+ * reached it (1) or not (0). A worker's live in SharedArrayBuffers the main thread reads.
+ */
+export interface ShardGradients {
+  grads: Float32Array;
+  reached: Uint8Array;
+}
+
+/** Buffers for one shard's gradient under `layout`, over `grads` and `reached` (plain memory by default). */
+export function shardGradients(
+  layout: FlatLayout,
+  grads: ArrayBufferLike = new ArrayBuffer(layout.size * 4),
+  reached: ArrayBufferLike = new ArrayBuffer(layout.names.length),
+): ShardGradients {
+  return { grads: new Float32Array(grads), reached: new Uint8Array(reached) };
+}
+
+/**
+ * Computes `loss`'s gradient with respect to `params` (in layout order), writes it into `out` (zeros, and a
+ * cleared `reached` flag, for parameters the loss does not reach) and returns the loss value. Leaves no tensors
+ * behind.
  */
 export function writeLossGradients(
   loss: () => tf.Scalar,
   params: Record<string, tf.Variable>,
   layout: FlatLayout,
-  out: Float32Array,
+  out: ShardGradients,
 ): number {
   const vars = layout.names.map((name) => params[name] as tf.Variable);
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(loss, vars);
-    const named = Object.fromEntries(
-      layout.names.map((name, i) => {
-        const variable = vars[i] as tf.Variable;
-        return [name, grads[variable.name] ?? tf.zerosLike(variable)];
-      }),
-    );
-    writeFlat(named, layout, out);
+    layout.names.forEach((_, i) => {
+      // Absent when the loss does not reach the variable, null when it is not trainable.
+      const g = grads[(vars[i] as tf.Variable).name];
+      const offset = layout.offsets[i] as number;
+      out.reached[i] = g == null ? 0 : 1;
+      if (g == null) out.grads.fill(0, offset, offset + (vars[i] as tf.Variable).size);
+      else out.grads.set(g.dataSync() as Float32Array, offset);
+    });
     return value.dataSync()[0] as number;
   });
 }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createModel } from '../model.js';
 import { parameterGroups, setTrainable } from '../param-groups.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
+import { type GradientContext, lossFnGradients, perMicroBatch } from '../train/gradient-source.js';
 import { train } from '../train/trainer.js';
 import { headByHeadGradients } from './head-by-head.js';
 import {
@@ -116,6 +117,45 @@ describe.each([HEAD_VARIANTS[0], HEAD_VARIANTS[3]] as Array<(typeof HEAD_VARIANT
         expect(Math.abs(loss - (oneTape[i] as number))).toBeLessThan(1e-5);
       });
       expect(new Set(tensorCounts).size).toBe(1);
+    });
+  },
+);
+
+describe.each([HEAD_VARIANTS[0], HEAD_VARIANTS[3]] as Array<(typeof HEAD_VARIANTS)[number]>)(
+  'perMicroBatch(headByHeadGradients): %s',
+  (_, config) => {
+    it('over 2 micro-batches equals the default one tape per micro-batch (1e-5), dropout on', async () => {
+      const model = createModel({ ...config, dropout: 0.1 }, { seed: 4 });
+      const microBatches = [IDS, IDS.map((row) => [...row].reverse())];
+      const heads = [0, 1, 2];
+      const context: GradientContext<number[][]> = {
+        step: 3,
+        microBatches: 2,
+        batch: (micro) => microBatches[micro] as number[][],
+        seeds: [17, 29],
+        params: model.params,
+        lossFn: (ids, { training, seed }) =>
+          tf.addN(
+            model.forward(ids, { heads, training, seed }).logits.map((l, i) => shiftedLoss(l, i, ids)),
+          ) as tf.Scalar,
+      };
+      const before = tf.memory().numTensors;
+      const headByHead = await perMicroBatch<number[][]>((ids, { training, seed }) =>
+        headByHeadGradients({
+          model,
+          input: ids,
+          loss: (l, h) => shiftedLoss(l, h, ids),
+          run: { training, seed },
+        }),
+      )(context);
+      // Only the mean loss and one gradient per weight are left: each micro-batch's head losses are freed.
+      expect(tf.memory().numTensors).toBe(before + 1 + Object.keys(model.params).length);
+      const oneTape = lossFnGradients(context);
+      expectSameGradients(headByHead.grads, oneTape.grads);
+      expect(headByHead.loss.dataSync()[0]).toBeCloseTo(oneTape.loss.dataSync()[0] as number, 5);
+      tf.dispose([headByHead.loss, headByHead.grads, oneTape.loss, oneTape.grads]);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
     });
   },
 );

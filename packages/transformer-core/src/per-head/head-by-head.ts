@@ -3,6 +3,7 @@ import type { ForwardInput, TransformerModel } from '../model.js';
 import type { AccumulatedGradients } from '../train/accumulate.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
+import { addScaled, addScaledTensor } from '../train/gradient-sum.js';
 import { type GradientRunOptions, headGradients } from './head-gradients.js';
 import { trunkVjp } from './trunk-vjp.js';
 
@@ -70,8 +71,8 @@ export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadBy
       const losses: tf.Scalar[] = [];
       for (const head of heads) {
         const one = headGradients({ model, head, z, loss: (logits) => loss(logits, head), run });
-        dz = addInto(dz, one.dz);
-        grads = addAll(grads, one.grads);
+        dz = addScaledTensor(dz, one.dz);
+        grads = addScaled(grads, one.grads);
         losses.push(one.loss);
       }
       const headLosses = tf.stack(losses) as tf.Tensor1D;
@@ -79,7 +80,7 @@ export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadBy
       return { dz: dz as tf.Tensor, result: { grads, headLosses } };
     },
   });
-  const summed = addAll(result.grads, trunkGrads);
+  const summed = addScaled(result.grads, trunkGrads);
   // In the order of model.params, as a single tape over the whole model would list them.
   const grads = Object.fromEntries(
     Object.keys(model.params).flatMap((name) => (summed[name] ? [[name, summed[name]]] : [])),
@@ -99,19 +100,4 @@ function checkHeads(heads: number[], count: number): void {
   if (new Set(heads).size !== heads.length) {
     throw new InvalidTrainingArgumentError('heads', `each head may appear once, got [${heads}]`);
   }
-}
-
-// sum + more, freeing both inputs (they are this module's running totals and fresh gradients).
-function addInto(sum: tf.Tensor | undefined, more: tf.Tensor): tf.Tensor {
-  if (sum === undefined) return more;
-  const total = tf.add(sum, more);
-  tf.dispose([sum, more]);
-  return total;
-}
-
-// Name-wise sum of two gradient records, freeing both; a name in only one of them keeps its tensor.
-function addAll(a: NamedGradients, b: NamedGradients): NamedGradients {
-  const total: NamedGradients = { ...a };
-  for (const [name, g] of Object.entries(b)) total[name] = addInto(total[name], g);
-  return total;
 }

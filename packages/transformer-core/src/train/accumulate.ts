@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { trainableOf } from './check-gradients.js';
 import type { NamedGradients } from './clip.js';
 import { checkInteger, InvalidTrainingArgumentError } from './errors.js';
+import { addScaled, addScaledTensor } from './gradient-sum.js';
 
 /** Result of {@link accumulateGradients}; the caller owns (and disposes) every tensor in it. */
 export interface AccumulatedGradients {
@@ -24,7 +26,7 @@ export function accumulateGradients(
   microBatches: number,
 ): AccumulatedGradients {
   checkInteger('accumulate', microBatches, 1);
-  const trainable = Object.entries(params).filter(([, v]) => v.trainable);
+  const trainable = Object.entries(trainableOf(params));
   if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable variables');
   if (tf.getGradient('Reshape') === undefined) {
     // tfjs-core alone registers no gradients in Node; without them tfjs fails deep inside the tape.
@@ -38,27 +40,23 @@ export function accumulateGradients(
   const nameOf = new Map(trainable.map(([name, v]) => [v.name, name]));
   const scale = 1 / microBatches;
 
-  let loss: tf.Scalar = tf.scalar(0);
+  let loss: tf.Scalar | undefined;
   let grads: NamedGradients = {};
   try {
     for (let micro = 0; micro < microBatches; micro++) {
-      const previous = grads;
+      const running = { loss, grads };
+      // The running mean goes into tidy and comes out with this micro-batch added (addScaled frees what it
+      // replaces), so memory stays at one set of gradients whatever `microBatches` is.
       const next = tf.tidy(() => {
         const { value, grads: byVariable } = tf.variableGrads(() => lossOf(micro), vars);
-        // Start from the running sums (clones share memory) so a parameter this micro-batch does not reach
-        // keeps what earlier ones contributed.
-        const sums: NamedGradients = {};
-        for (const [name, sum] of Object.entries(previous)) sums[name] = tf.clone(sum);
-        for (const [variableName, g] of Object.entries(byVariable)) {
-          const name = nameOf.get(variableName) as string;
-          const scaled = tf.mul(g, scale);
-          const sum = sums[name];
-          sums[name] = sum === undefined ? scaled : tf.add(sum, scaled);
-        }
-        return { loss: tf.add(loss, tf.mul(value, scale)) as tf.Scalar, grads: sums };
+        const named: NamedGradients = {};
+        for (const [variableName, g] of Object.entries(byVariable))
+          named[nameOf.get(variableName) as string] = g;
+        return {
+          loss: addScaledTensor(running.loss, value, scale),
+          grads: addScaled(running.grads, named, scale),
+        };
       });
-      // Free the running sums as we go so memory stays at one set of gradients whatever `microBatches` is.
-      tf.dispose([loss, previous]);
       loss = next.loss;
       grads = next.grads;
     }
@@ -66,5 +64,5 @@ export function accumulateGradients(
     tf.dispose([loss, grads]);
     throw error;
   }
-  return { loss, grads };
+  return { loss: loss as tf.Scalar, grads };
 }

@@ -101,6 +101,9 @@ describe('AdamW', () => {
     const params = setup();
     const opt = new AdamW(params);
     created.push(opt);
+    const g = { 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) };
+    created.push({ dispose: () => tf.dispose(Object.values(g)) });
+    opt.applyGradients(g, 0.01);
     const state = opt.getState();
     created.push({ dispose: () => tf.dispose(state.moments) });
     const withCounts = (parameterSteps: Record<string, number>) => () =>
@@ -108,10 +111,91 @@ describe('AdamW', () => {
     expect(withCounts({ 'w.weight': 2 })).toThrow(/parameterSteps\["w\.bias"\]: missing/);
     expect(withCounts({ 'w.weight': 2, 'w.bias': 3 })).toThrow(/3 updates, more than the 2 applied/);
     expect(withCounts({ 'w.weight': 2, 'w.bias': 0.5 })).toThrow(/parameterSteps\["w\.bias"\]/);
-    expect(withCounts({ 'w.weight': 2, 'w.bias': 1, other: 1 })).toThrow(/"other" is not a trainable/);
+    expect(withCounts({ 'w.weight': 2, 'w.bias': 1, other: 1 })).toThrow(
+      '"other" is not a parameter of this optimizer',
+    );
+    const { 'exp_avg.w.bias': _m, 'exp_avg_sq.w.bias': _v, ...weightOnly } = state.moments;
+    expect(() =>
+      opt.setState({ step: 2, moments: weightOnly, parameterSteps: { 'w.weight': 2, 'w.bias': 1 } }),
+    ).toThrow('"w.bias" has a count but no moments');
     // A failed restore changes nothing.
-    expect(opt.step).toBe(0);
-    expect(opt.parameterSteps).toEqual({ 'w.weight': 0, 'w.bias': 0 });
+    expect(opt.step).toBe(1);
+    expect(opt.parameterSteps).toEqual({ 'w.weight': 1, 'w.bias': 1 });
+  });
+
+  it('creates a parameter’s state on its first gradient, also for one frozen when the optimizer was made', () => {
+    const params = { a: tf.variable(tf.scalar(1)), b: tf.variable(tf.scalar(1), false) };
+    created.push({ dispose: () => tf.dispose(Object.values(params)) });
+    const opt = new AdamW(params, { weightDecay: 0 });
+    created.push(opt);
+    const one = tf.scalar(1);
+    created.push(one);
+    // Frozen: no gradient accepted, as for any non-trainable parameter.
+    expect(() => opt.applyGradients({ b: one }, 0.1)).toThrow('grads: "b" is not a trainable parameter');
+    opt.applyGradients({ a: one }, 0.1);
+    expect(opt.parameterSteps).toEqual({ a: 1 });
+    params.b.trainable = true; // unfrozen after the first update, as setTrainable does
+    opt.applyGradients({ a: one, b: one }, 0.1);
+    // b's first update has t = 1: it moves by the full lr, as in torch.optim.AdamW (see above).
+    expect(params.b.dataSync()[0]).toBeCloseTo(0.9, 6);
+    expect(opt.parameterSteps).toEqual({ a: 2, b: 1 });
+    const state = opt.getState();
+    created.push({ dispose: () => tf.dispose(state.moments) });
+    expect(Object.keys(state.moments).sort()).toEqual([
+      'exp_avg.a',
+      'exp_avg.b',
+      'exp_avg_sq.a',
+      'exp_avg_sq.b',
+    ]);
+  });
+
+  it('restores a state saved under another frozen set: params with state get it, the others start fresh', () => {
+    const params = {
+      a: tf.variable(tf.scalar(1)),
+      b: tf.variable(tf.scalar(1)),
+      c: tf.variable(tf.scalar(1)),
+    };
+    created.push({ dispose: () => tf.dispose(Object.values(params)) });
+    const source = new AdamW(params, { weightDecay: 0 });
+    created.push(source);
+    const one = tf.scalar(1);
+    created.push(one);
+    source.applyGradients({ a: one, b: one }, 0.1);
+    source.applyGradients({ a: one, b: one }, 0.1);
+    const state = source.getState(); // a and b have state, c none
+    created.push({ dispose: () => tf.dispose(state.moments) });
+    expect(state.parameterSteps).toEqual({ a: 2, b: 2 });
+    // The restoring run has b frozen and c trainable, and c already has state of its own.
+    params.b.trainable = false;
+    const restored = new AdamW(params, { weightDecay: 0 });
+    created.push(restored);
+    restored.applyGradients({ c: one }, 0.1);
+    restored.setState(state);
+    expect(restored.step).toBe(2);
+    expect(restored.parameterSteps).toEqual({ a: 2, b: 2 });
+    const restoredState = restored.getState();
+    created.push({ dispose: () => tf.dispose(restoredState.moments) });
+    for (const [key, value] of Object.entries(state.moments)) {
+      expect(Array.from(restoredState.moments[key]?.dataSync() ?? []), key).toEqual(
+        Array.from(value.dataSync()),
+      );
+    }
+    expect(Object.keys(restoredState.moments)).toHaveLength(4);
+    // c starts fresh (t = 1: a full lr step); b, once unfrozen, continues from its restored moments
+    // m = 1 - 0.9^2, v = 1 - 0.95^2 with t = 3.
+    params.b.trainable = true;
+    const [b0, c0] = [params.b.dataSync()[0] as number, params.c.dataSync()[0] as number];
+    const two = tf.scalar(2);
+    created.push(two);
+    restored.applyGradients({ b: two, c: two }, 0.1);
+    // Had c kept its own state (t = 1, m = 0.1, v = 0.05), this step would be about 0.0958.
+    expect(c0 - (params.c.dataSync()[0] as number)).toBeCloseTo(0.1, 6);
+    const m = 0.9 * (1 - 0.9 ** 2) + 0.1 * 2;
+    const v = 0.95 * (1 - 0.95 ** 2) + 0.05 * 4;
+    const bStep = (0.1 * m) / (1 - 0.9 ** 3) / (Math.sqrt(v / (1 - 0.95 ** 3)) + 1e-8);
+    expect(bStep).toBeLessThan(0.097); // a fresh state would step by 0.1
+    expect(b0 - (params.b.dataSync()[0] as number)).toBeCloseTo(bStep, 6);
+    expect(restored.parameterSteps).toEqual({ a: 2, b: 3, c: 1 });
   });
 
   it('decays only rank >= 2 parameters by default, or whatever `decay` selects', () => {
@@ -149,14 +233,17 @@ describe('AdamW', () => {
     expect(optB.step).toBe(3);
   });
 
-  it('keeps the tensor count constant across updates and frees its moments on dispose', () => {
+  it('allocates moments at first gradients, then keeps the tensor count constant; frees them on dispose', () => {
     const params = setup();
     const start = tf.memory().numTensors;
     const opt = new AdamW(params);
-    expect(tf.memory().numTensors).toBe(start + 4);
+    expect(tf.memory().numTensors).toBe(start);
     created.push(opt);
     const g = { 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) };
+    opt.applyGradients({ 'w.bias': g['w.bias'] }, 0.01);
+    expect(tf.memory().numTensors).toBe(start + 2 + 2);
     opt.applyGradients(g, 0.01);
+    expect(tf.memory().numTensors).toBe(start + 2 + 4);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) opt.applyGradients(g, 0.01);
     expect(tf.memory().numTensors).toBe(before);
@@ -180,9 +267,19 @@ describe('AdamW', () => {
     );
     expect(opt.step).toBe(0);
     expect(() => opt.applyGradients({}, Number.NaN)).toThrow(/learningRate/);
+    const g = { 'w.weight': tf.tensor2d([[0.3, 0.1]]), 'w.bias': tf.tensor1d([-0.2]) };
+    created.push({ dispose: () => tf.dispose(Object.values(g)) });
+    opt.applyGradients(g, 0.01);
     const state = opt.getState();
     created.push({ dispose: () => tf.dispose(state.moments) });
     const { 'exp_avg.w.bias': _dropped, ...partial } = state.moments;
     expect(() => opt.setState({ step: 1, moments: partial })).toThrow(/missing moment "exp_avg.w.bias"/);
+    expect(() => opt.setState({ step: 1, moments: { ...state.moments, 'exp_avg.nope': nope } })).toThrow(
+      'optimizer state: unknown moment "exp_avg.nope"',
+    );
+    const wrong = { ...state.moments, 'exp_avg.w.weight': wrongShape };
+    expect(() => opt.setState({ step: 1, moments: wrong })).toThrow(
+      'moment "exp_avg.w.weight" has shape [2,1], parameter has [1,2]',
+    );
   });
 });

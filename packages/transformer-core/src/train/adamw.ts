@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkGradients } from './check-gradients.js';
+import { checkGradients, trainableOf } from './check-gradients.js';
 import type { NamedGradients } from './clip.js';
 import { checkInteger, checkNumber, InvalidTrainingArgumentError } from './errors.js';
 
@@ -33,18 +33,28 @@ export interface AdamWOptions {
   decay?: (name: string, param: tf.Variable) => boolean;
 }
 
-/** Optimizer state as plain data: the update counts and the two moment tensors per parameter. */
+/** Optimizer state as plain data: the update counts and the two moment tensors per parameter that has state. */
 export interface AdamWState {
   /** Number of {@link AdamW.applyGradients} calls so far. */
   step: number;
   /**
-   * Per trainable parameter, the updates that gave it a gradient: the `t` of its bias correction (PyTorch's
+   * Per parameter with state, the updates that gave it a gradient: the `t` of its bias correction (PyTorch's
    * per-parameter `state["step"]`). Absent in states saved before the counts were kept per parameter; then every
-   * parameter gets `step`, which is what the optimizer used for all of them at the time.
+   * parameter with moments gets `step`, which is what the optimizer used for all of them at the time.
    */
   parameterSteps?: Record<string, number>;
-  /** First moments keyed `exp_avg.<param>` and second moments keyed `exp_avg_sq.<param>` (PyTorch's names). */
+  /**
+   * First moments keyed `exp_avg.<param>` and second moments keyed `exp_avg_sq.<param>` (PyTorch's names), for
+   * the parameters that have had a gradient.
+   */
   moments: Record<string, tf.Tensor>;
+}
+
+/** The state of one parameter: its moments and its update count. */
+interface ParamState {
+  m: tf.Variable;
+  v: tf.Variable;
+  t: number;
 }
 
 /**
@@ -56,12 +66,16 @@ export interface AdamWState {
  *     m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2
  *     p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  *
- * for every parameter that has a gradient `g` in the update. As in PyTorch, `t` counts per parameter the updates
- * that gave *it* a gradient, so a parameter first trained late (a head added or unfrozen mid-run) starts with the
- * full bias correction of `t = 1` instead of a partial one (at a global `t = 20` with beta2 = 0.95, its first
- * steps would be about 0.45 lr). Parameters without a gradient are left alone, moments and `t` included.
+ * for every parameter that has a gradient `g` in the update. As in PyTorch, the state (`m`, `v`, `t`) is kept
+ * per parameter and created, zeroed, at its first gradient, so `t` counts the updates that gave *that* parameter
+ * a gradient: a parameter first trained late (a head added or unfrozen mid-run) starts with the full bias
+ * correction of `t = 1` instead of a partial one (at a global `t = 20` with beta2 = 0.95, its first steps would be
+ * about 0.45 lr). Parameters without a gradient are left alone: no decay, moments and `t` unchanged.
  *
- * The optimizer holds one `m` and one `v` variable per parameter; call {@link AdamW.dispose} when done.
+ * Every parameter of `params` may take part: the `trainable` flags are read at each update, so a parameter
+ * frozen when the optimizer is made can be unfrozen later (`setTrainable`), and a frozen one keeps its state.
+ *
+ * The optimizer holds one `m` and one `v` variable per parameter with state; call {@link AdamW.dispose} when done.
  */
 export class AdamW {
   /** First-moment decay in use. */
@@ -74,12 +88,11 @@ export class AdamW {
   readonly weightDecay: number;
   readonly #params: Record<string, tf.Variable>;
   readonly #decayed: ReadonlySet<string>;
-  readonly #m: Record<string, tf.Variable> = {};
-  readonly #v: Record<string, tf.Variable> = {};
-  readonly #t: Record<string, number> = {};
+  /** By parameter name, for the parameters that have had a gradient (or were restored with state). */
+  #state = new Map<string, ParamState>();
   #step = 0;
 
-  /** Creates zeroed moments for every trainable parameter in `params`. */
+  /** An optimizer for `params`; no state is allocated until a parameter's first gradient. */
   constructor(params: Record<string, tf.Variable>, options: AdamWOptions = {}) {
     this.beta1 = checkNumber('optimizer.beta1', options.beta1 ?? 0.9, 0, 0.999999);
     this.beta2 = checkNumber('optimizer.beta2', options.beta2 ?? 0.95, 0, 0.999999);
@@ -87,18 +100,9 @@ export class AdamW {
     this.weightDecay = checkNumber('optimizer.weightDecay', options.weightDecay ?? 0.1, 0);
     const decay = options.decay ?? ((_name: string, param: tf.Variable) => param.rank >= 2);
     this.#params = params;
-    const decayed = new Set<string>();
-    for (const [name, param] of Object.entries(params)) {
-      if (!param.trainable) continue;
-      if (decay(name, param)) decayed.add(name);
-      // tidy frees the zero initial values; the variables survive it.
-      tf.tidy(() => {
-        this.#m[name] = tf.variable(tf.zerosLike(param), false);
-        this.#v[name] = tf.variable(tf.zerosLike(param), false);
-      });
-      this.#t[name] = 0;
-    }
-    this.#decayed = decayed;
+    this.#decayed = new Set(
+      Object.entries(params).flatMap(([name, param]) => (decay(name, param) ? [name] : [])),
+    );
   }
 
   /** Number of {@link AdamW.applyGradients} calls so far. */
@@ -106,109 +110,145 @@ export class AdamW {
     return this.#step;
   }
 
-  /** A copy of the per-parameter update counts (see {@link AdamWState.parameterSteps}). */
+  /** A copy of the update counts of the parameters that have state (see {@link AdamWState.parameterSteps}). */
   get parameterSteps(): Record<string, number> {
-    return { ...this.#t };
+    return Object.fromEntries([...this.#state].map(([name, { t }]) => [name, t]));
   }
 
-  /** Names of the parameters that receive weight decay. */
+  /** Names of the parameters that receive weight decay (when they have a gradient). */
   get decayedParams(): string[] {
     return [...this.#decayed];
   }
 
   /**
    * Applies one update with learning rate `lr`. `grads` may omit parameters (they are left unchanged, moments and
-   * update count included) but may not name unknown ones, and each must have its parameter's shape. Gradients
-   * are not disposed.
+   * update count included) but may only name parameters that are trainable now, each with its parameter's
+   * shape. A parameter's state is created at its first gradient. Gradients are not disposed.
    */
   applyGradients(grads: NamedGradients, lr: number): void {
     checkNumber('learningRate', lr, 0);
-    // The first moments have the parameters' shapes and exist for exactly the trainable ones.
-    checkGradients(grads, this.#m, 'grads');
+    checkGradients(grads, trainableOf(this.#params), 'grads');
     this.#step += 1;
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
-        const t = (this.#t[name] as number) + 1;
-        this.#t[name] = t;
-        const stepSize = lr / (1 - this.beta1 ** t);
-        const sqrtCorrection2 = Math.sqrt(1 - this.beta2 ** t);
         const p = this.#params[name] as tf.Variable;
-        const m = this.#m[name] as tf.Variable;
-        const v = this.#v[name] as tf.Variable;
-        const mNew = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const vNew = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        const state = this.#stateOf(name, p);
+        state.t += 1;
+        const stepSize = lr / (1 - this.beta1 ** state.t);
+        const sqrtCorrection2 = Math.sqrt(1 - this.beta2 ** state.t);
+        const mNew = tf.add(tf.mul(state.m, this.beta1), tf.mul(g, 1 - this.beta1));
+        const vNew = tf.add(tf.mul(state.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         // PyTorch's arrangement: p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps).
         const denom = tf.add(tf.div(tf.sqrt(vNew), sqrtCorrection2), this.epsilon);
         const decayed = this.#decayed.has(name) ? tf.mul(p, 1 - lr * this.weightDecay) : p;
         p.assign(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize)));
-        m.assign(mNew);
-        v.assign(vNew);
+        state.m.assign(mNew);
+        state.v.assign(vNew);
       }
     });
   }
 
-  /** Copies of the moments and the update counts, for checkpoints. The caller disposes the returned tensors. */
+  /**
+   * Copies of the moments and the update counts of every parameter with state, for checkpoints. The caller
+   * disposes the returned tensors.
+   */
   getState(): AdamWState {
     const moments: Record<string, tf.Tensor> = {};
-    for (const name of Object.keys(this.#m)) {
-      moments[`exp_avg.${name}`] = tf.clone(this.#m[name] as tf.Variable);
-      moments[`exp_avg_sq.${name}`] = tf.clone(this.#v[name] as tf.Variable);
+    for (const [name, { m, v }] of this.#state) {
+      moments[`exp_avg.${name}`] = tf.clone(m);
+      moments[`exp_avg_sq.${name}`] = tf.clone(v);
     }
-    return { step: this.#step, parameterSteps: { ...this.#t }, moments };
+    return { step: this.#step, parameterSteps: this.parameterSteps, moments };
   }
 
   /**
-   * Restores a state from {@link AdamW.getState} (or a checkpoint). Every trainable parameter needs both moments
-   * with its shape, and a count in `parameterSteps` when that is given (without it, every parameter gets `step`);
-   * unknown names are rejected. The given tensors are copied, not taken over.
+   * Replaces the state with one from {@link AdamW.getState} (or a checkpoint), as PyTorch's `load_state_dict`:
+   * the parameters it has moments for get them and their counts, whether trainable now or not; the others lose
+   * any state they had and start fresh at their next gradient. Moments come in pairs shaped like their parameter;
+   * `parameterSteps`, when given, has a count (at most `step`) for exactly the parameters with moments (without
+   * it, each gets `step`). Names of parameters this optimizer does not have are rejected, and a rejected state
+   * changes nothing. The given tensors are copied, not taken over.
    */
   setState(state: AdamWState): void {
     const step = checkInteger('optimizer state step', state.step, 0);
-    const parameterSteps = this.#checkParameterSteps(state.parameterSteps, step);
-    const expected = new Set<string>();
-    for (const name of Object.keys(this.#m)) {
-      expected.add(`exp_avg.${name}`);
-      expected.add(`exp_avg_sq.${name}`);
+    const names = this.#momentNames(state.moments);
+    const counts = this.#checkParameterSteps(state.parameterSteps, names, step);
+    const restored = new Map<string, ParamState>();
+    for (const name of names) {
+      // tidy is not needed: tf.variable copies the given tensor, which the caller keeps.
+      restored.set(name, {
+        m: tf.variable(state.moments[`exp_avg.${name}`] as tf.Tensor, false),
+        v: tf.variable(state.moments[`exp_avg_sq.${name}`] as tf.Tensor, false),
+        t: counts[name] as number,
+      });
     }
-    for (const key of Object.keys(state.moments)) {
-      if (!expected.has(key)) {
+    this.dispose();
+    this.#state = restored;
+    this.#step = step;
+  }
+
+  /** Frees the moment variables (the optimizer then has no state). The parameters are not touched. */
+  dispose(): void {
+    for (const { m, v } of this.#state.values()) tf.dispose([m, v]);
+    this.#state.clear();
+  }
+
+  /** The state of `name`, created with zero moments and `t = 0` at its first gradient. */
+  #stateOf(name: string, param: tf.Variable): ParamState {
+    let state = this.#state.get(name);
+    if (state === undefined) {
+      state = {
+        m: tf.variable(tf.zerosLike(param), false),
+        v: tf.variable(tf.zerosLike(param), false),
+        t: 0,
+      };
+      this.#state.set(name, state);
+    }
+    return state;
+  }
+
+  /** The parameters `moments` holds state for, checked: known names, both moments, the parameter's shape. */
+  #momentNames(moments: Record<string, tf.Tensor>): string[] {
+    const names = new Set<string>();
+    for (const key of Object.keys(moments)) {
+      const name = /^exp_avg(?:_sq)?\.(.*)$/.exec(key)?.[1];
+      if (name === undefined || !Object.hasOwn(this.#params, name)) {
         throw new InvalidTrainingArgumentError('optimizer state', `unknown moment "${key}"`);
       }
+      names.add(name);
     }
-    for (const [name, m] of Object.entries(this.#m)) {
-      for (const [key, target] of [
-        [`exp_avg.${name}`, m],
-        [`exp_avg_sq.${name}`, this.#v[name] as tf.Variable],
-      ] as const) {
-        const value = state.moments[key];
+    for (const name of names) {
+      const shape = (this.#params[name] as tf.Variable).shape;
+      for (const key of [`exp_avg.${name}`, `exp_avg_sq.${name}`]) {
+        const value = moments[key];
         if (value === undefined) {
           throw new InvalidTrainingArgumentError('optimizer state', `missing moment "${key}"`);
         }
-        if (!tf.util.arraysEqual(value.shape, target.shape)) {
+        if (!tf.util.arraysEqual(value.shape, shape)) {
           throw new InvalidTrainingArgumentError(
             'optimizer state',
-            `moment "${key}" has shape [${value.shape}], parameter has [${target.shape}]`,
+            `moment "${key}" has shape [${value.shape}], parameter has [${shape}]`,
           );
         }
       }
     }
-    for (const [name, m] of Object.entries(this.#m)) {
-      m.assign(state.moments[`exp_avg.${name}`] as tf.Tensor);
-      (this.#v[name] as tf.Variable).assign(state.moments[`exp_avg_sq.${name}`] as tf.Tensor);
-    }
-    Object.assign(this.#t, parameterSteps);
-    this.#step = step;
+    return [...names];
   }
 
-  /** The per-parameter counts to restore: `given`, checked against the parameters, or `step` for every one. */
-  #checkParameterSteps(given: Record<string, number> | undefined, step: number): Record<string, number> {
-    const names = Object.keys(this.#t);
+  /** The count of each of `names`: from `given`, checked, or `step` for every one when there is none. */
+  #checkParameterSteps(
+    given: Record<string, number> | undefined,
+    names: string[],
+    step: number,
+  ): Record<string, number> {
     if (given === undefined) return Object.fromEntries(names.map((name) => [name, step]));
     for (const name of Object.keys(given)) {
-      if (!(name in this.#t)) {
+      if (!names.includes(name)) {
         throw new InvalidTrainingArgumentError(
           'optimizer state parameterSteps',
-          `"${name}" is not a trainable parameter of this optimizer`,
+          Object.hasOwn(this.#params, name)
+            ? `"${name}" has a count but no moments`
+            : `"${name}" is not a parameter of this optimizer`,
         );
       }
     }
@@ -224,10 +264,5 @@ export class AdamW {
       }
     }
     return { ...given };
-  }
-
-  /** Frees the moment variables. The parameters are not touched. */
-  dispose(): void {
-    for (const v of [...Object.values(this.#m), ...Object.values(this.#v)]) v.dispose();
   }
 }

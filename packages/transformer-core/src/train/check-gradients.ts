@@ -31,3 +31,11 @@ export function checkGradients(
     }
   }
 }
+
+/**
+ * The parameters of `params` whose `trainable` flag is set now. Read at every use rather than once per run, so
+ * that a parameter frozen or unfrozen mid-run (`setTrainable`) takes part from the next update on.
+ */
+export function trainableOf(params: Record<string, tf.Variable>): Record<string, tf.Variable> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v.trainable));
+}

@@ -1,17 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointDirName } from '../checkpoint/checkpoint.js';
-import { decodeSafetensors } from '../checkpoint/safetensors.js';
-import type { AccumulatedGradients } from './accumulate.js';
+import { decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors.js';
+import { type AccumulatedGradients, accumulateGradients } from './accumulate.js';
 import type { StepMetrics } from './callbacks.js';
 import { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
-import { type GradientContext, type GradientFn, lossFnGradients } from './gradient-source.js';
+import type { LossContext } from './evaluate.js';
+import { type GradientContext, type GradientFn, lossFnGradients, perMicroBatch } from './gradient-source.js';
 import { warmupCosineSchedule } from './schedule.js';
 import { stepSeed } from './seed.js';
 import { countingBatch, createBigram, type TokenBatch } from './test-helpers/bigram.js';
+import { storedCounts } from './test-helpers/stored-counts.js';
 import { type TrainOptions, train } from './trainer.js';
 
 const shape = { batch: 2, time: 6, vocabSize: 13 };
@@ -79,17 +81,6 @@ const biasFrozenFor =
     dropped?.dispose();
     return { loss, grads: rest };
   };
-
-/** `step.<param>` counts of a checkpoint's optimizer.safetensors, and the dtype they are stored in. */
-async function storedCounts(checkpointDir: string, step: number) {
-  const file = join(checkpointDir, checkpointDirName(step), 'optimizer.safetensors');
-  const { tensors } = decodeSafetensors(await readFile(file), file);
-  const counts = Object.entries(tensors).filter(([key]) => key.startsWith('step.'));
-  return {
-    counts: Object.fromEntries(counts.map(([key, raw]) => [key, raw.data[0]])),
-    dtypes: [...new Set(counts.map(([, raw]) => `${raw.dtype} [${raw.shape}]`))],
-  };
-}
 
 describe('train with a gradient source', () => {
   it('runs the same loop: an async source computing the default gradients gives the default run exactly', async () => {
@@ -174,6 +165,47 @@ describe('train with a gradient source', () => {
       'step.head.weight': 12,
       'step.wte.weight': 12,
     });
+  });
+
+  it('resumes a version 2 checkpoint, whose parameters without a gradient so far have count 0', async () => {
+    const gradients = biasFrozenFor(6);
+    const uninterrupted = await run({ gradients, checkpoint: { dir: join(dir, 'a'), every: 4, config: {} } });
+    await run({
+      gradients,
+      checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
+      callbacks: [
+        {
+          onStep: ({ step }) => {
+            if (step === 6) throw new Error('killed');
+          },
+        },
+      ],
+    }).catch(() => undefined);
+    // In checkpoint 4 head.bias has no state yet. Version 2 wrote zero moments and a count 0 for it instead.
+    const path = join(dir, 'b', checkpointDirName(4));
+    const file = join(path, 'optimizer.safetensors');
+    const { tensors } = decodeSafetensors(await readFile(file), file);
+    expect(Object.keys(tensors).filter((key) => key.endsWith('head.bias'))).toEqual([]);
+    const zeros = { dtype: 'F32' as const, shape: [13], data: new Float32Array(13) };
+    const asVersion2 = {
+      ...tensors,
+      'exp_avg.head.bias': zeros,
+      'exp_avg_sq.head.bias': zeros,
+      'step.head.bias': { dtype: 'I32' as const, shape: [], data: new Int32Array(1) },
+    };
+    await writeFile(file, encodeSafetensors(asVersion2, { format: 'pt' }));
+    const stateFile = join(path, 'trainer-state.json');
+    const state = JSON.parse(await readFile(stateFile, 'utf8'));
+    await writeFile(stateFile, JSON.stringify({ ...state, version: 2 }));
+    const resumed = await run({
+      gradients,
+      initSeed: 99,
+      resume: true,
+      checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
+    });
+    expect(resumed.result.resumedFrom).toBe(4);
+    expect(resumed.losses).toEqual(uninterrupted.losses.slice(4));
+    expect(resumed.weights).toEqual(uninterrupted.weights);
   });
 
   it('checks a source’s loss for NaN before the update, as with the default', async () => {
@@ -308,5 +340,80 @@ describe('train with a gradient source', () => {
     expect(drawn).toBe(6);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+});
+
+describe('perMicroBatch', () => {
+  /** A context of 2 micro-batches (the numbers 0 and 1) over two scalar parameters. */
+  function scalarContext() {
+    const params = { a: tf.variable(tf.scalar(1)), b: tf.variable(tf.scalar(1)) };
+    const context: GradientContext<number> = {
+      step: 7,
+      microBatches: 2,
+      batch: (micro) => micro,
+      seeds: [11, 12],
+      params,
+      lossFn: () => tf.scalar(0),
+    };
+    return { params, context };
+  }
+
+  it('averages the micro-batches: mean loss, the union of names, anything else returned freed', async () => {
+    const { params, context } = scalarContext();
+    const seen: Array<[number, LossContext, number]> = [];
+    const before = tf.memory().numTensors;
+    const { loss, grads } = await perMicroBatch<number>((batch, lossContext, micro) => {
+      seen.push([batch, lossContext, micro]);
+      tf.ones([3]); // made and dropped: freed with the micro-batch
+      return batch === 0
+        ? { loss: tf.scalar(2), grads: { a: tf.scalar(4) } }
+        : ({
+            loss: tf.scalar(4),
+            grads: { a: tf.scalar(2), b: tf.scalar(6) },
+            extra: tf.ones([5]),
+          } as AccumulatedGradients);
+    })(context);
+    expect(seen).toEqual([
+      [0, { training: true, step: 7, seed: 11 }, 0],
+      [1, { training: true, step: 7, seed: 12 }, 1],
+    ]);
+    expect(loss.dataSync()[0]).toBe(3);
+    // a: (4 + 2) / 2; b, reached by micro-batch 1 only: 6 / 2, as in one batch of both.
+    expect(Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, g.dataSync()[0]]))).toEqual({
+      a: 3,
+      b: 3,
+    });
+    expect(tf.memory().numTensors).toBe(before + 3);
+    tf.dispose([loss, grads, Object.values(params)]);
+  });
+
+  it('frees the running mean and the failing micro-batch’s tensors when a micro-batch throws', async () => {
+    const { params, context } = scalarContext();
+    const before = tf.memory().numTensors;
+    const failing = perMicroBatch<number>(async (batch) => {
+      tf.ones([2]);
+      if (batch === 1) throw new Error('micro-batch 1 failed');
+      return { loss: tf.scalar(1), grads: { a: tf.scalar(1) } };
+    });
+    await expect(failing(context)).rejects.toThrow('micro-batch 1 failed');
+    await expect(
+      perMicroBatch<number>(() => ({ loss: tf.scalar(1) }) as AccumulatedGradients)(context),
+    ).rejects.toThrow('gradients: expected gradients keyed by parameter name');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(params));
+  });
+
+  it('in train(), one tape per micro-batch gives the default run exactly (dropout, accumulate 2)', async () => {
+    const byDefault = await run();
+    const perMicro = await run({
+      gradients: (context) =>
+        perMicroBatch<TokenBatch>((batch, lossContext) =>
+          accumulateGradients(context.params, () => context.lossFn(batch, lossContext), 1),
+        )(context),
+    });
+    expect(perMicro.losses).toHaveLength(12);
+    expect(perMicro.losses).toEqual(byDefault.losses);
+    expect(perMicro.weights).toEqual(byDefault.weights);
+    expect(new Set(perMicro.tensorCounts).size).toBe(1);
   });
 });

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AccumulatedGradients, accumulateGradients } from './accumulate.js';
-import { checkGradients } from './check-gradients.js';
+import { checkGradients, trainableOf } from './check-gradients.js';
+import type { NamedGradients } from './clip.js';
 import { InvalidTrainingArgumentError } from './errors.js';
-import type { LossFn } from './evaluate.js';
+import type { LossContext, LossFn } from './evaluate.js';
+import { addScaled, addScaledTensor } from './gradient-sum.js';
 
 /** What a {@link GradientFn} is given to compute one update. */
 export interface GradientContext<B> {
@@ -53,29 +55,93 @@ export function lossFnGradients<B>(context: GradientContext<B>): AccumulatedGrad
 }
 
 /**
+ * A gradient source for `train` from one that handles a single micro-batch: `fn` gets micro-batch `micro`, its
+ * `LossContext` (`{ training: true, step, seed }`, the context the default gradients pass to `lossFn`) and its
+ * index, and returns that micro-batch's loss L_m and gradients g_m (e.g. `headByHeadGradients`, or one shard split
+ * over threads). The update's loss and gradients are the means over the k micro-batches,
+ *
+ *     L = (1/k) Σ_m L_m,        g_p = (1/k) Σ_m g_{m,p}   (over the micro-batches whose g_m has p),
+ *
+ * so a parameter some micro-batches do not reach keeps what the others contribute, and one that none reaches
+ * gets no gradient (AdamW then leaves it alone). With equal-size micro-batches and mean losses this is the
+ * gradient of the update's whole batch, as the default `lossFnGradients` computes it.
+ *
+ * Each micro-batch runs in a tensor scope of its own and is added into the running mean before the next one
+ * starts, so one micro-batch's tensors are alive at a time: what `fn` makes, and anything it returns besides
+ * `loss` and `grads` (such as `headLosses`), is freed after its micro-batch. `fn` may return a Promise.
+ *
+ * @throws {InvalidTrainingArgumentError} (`field: 'gradients'`) when `fn` returns no scalar loss or a gradient
+ * that is not one of a trainable parameter, shaped like it.
+ */
+export function perMicroBatch<B>(
+  fn: (batch: B, context: LossContext, micro: number) => AccumulatedGradients | Promise<AccumulatedGradients>,
+): GradientFn<B> {
+  return async (context) => {
+    const { step, seeds, microBatches, params } = context;
+    const trainable = trainableOf(params);
+    const scale = 1 / microBatches;
+    let loss: tf.Scalar | undefined;
+    let grads: NamedGradients = {};
+    try {
+      for (let micro = 0; micro < microBatches; micro++) {
+        const part = await keptGradients(
+          () => fn(context.batch(micro), { training: true, step, seed: seeds[micro] as number }, micro),
+          (result) => checkResult(result, trainable),
+        );
+        loss = addScaledTensor(loss, part.loss, scale);
+        grads = addScaled(grads, part.grads, scale);
+      }
+    } catch (error) {
+      tf.dispose([loss, grads]);
+      throw error;
+    }
+    return { loss: loss as tf.Scalar, grads };
+  };
+}
+
+/**
  * @internal Runs `gradients` in a tensor scope and checks what it returns: a scalar loss and gradients of
  * trainable parameters, shaped like them. Only the returned tensors survive; on any error, nothing does.
  */
-export async function scopedGradients<B>(
+export function scopedGradients<B>(
   gradients: GradientFn<B>,
   context: GradientContext<B>,
   trainable: Record<string, tf.Variable>,
   finish: () => void,
 ): Promise<AccumulatedGradients> {
-  let result: AccumulatedGradients | undefined;
+  return keptGradients(
+    () => gradients(context),
+    (result) => {
+      checkResult(result, trainable);
+      finish();
+    },
+  );
+}
+
+/**
+ * Runs `compute` in a tensor scope and `check`s its result. Only the result's `loss` and `grads` survive the
+ * scope; if `compute` or `check` throws, nothing does (returned tensors made outside the scope are freed too).
+ */
+async function keptGradients(
+  compute: () => unknown,
+  check: (result: unknown) => void,
+): Promise<AccumulatedGradients> {
+  let result: unknown;
   tf.engine().startScope();
   try {
-    result = await gradients(context);
-    checkResult(result, trainable);
-    finish();
+    result = await compute();
+    check(result);
   } catch (error) {
     tf.engine().endScope();
-    // Returned tensors made outside the scope belong to the trainer too.
-    if (typeof result === 'object' && result !== null) tf.dispose([result.loss, result.grads]);
+    if (typeof result === 'object' && result !== null) {
+      const { loss, grads } = result as Partial<AccumulatedGradients>;
+      tf.dispose([loss as tf.TensorContainer, grads as tf.TensorContainer]);
+    }
     throw error;
   }
-  tf.engine().endScope([result.loss, ...Object.values(result.grads)]);
-  return result;
+  const { loss, grads } = result as AccumulatedGradients;
+  tf.engine().endScope([loss, ...Object.values(grads)]);
+  return { loss, grads };
 }
 
 function checkResult(

@@ -268,7 +268,7 @@ describe('train', () => {
     await writeFile(optimizerFile, encodeSafetensors(moments, { format: 'pt' }));
     const stateFile = join(path, 'trainer-state.json');
     const state = JSON.parse(await readFile(stateFile, 'utf8'));
-    expect(state).toMatchObject({ version: 2, optimizerStep: 8 });
+    expect(state).toMatchObject({ version: 3, optimizerStep: 8 });
     const resumeFrom = (version: number) =>
       writeFile(stateFile, JSON.stringify({ ...state, version })).then(() =>
         run({
@@ -277,7 +277,8 @@ describe('train', () => {
           checkpoint: { dir: join(dir, 'b'), every: 100, config: modelConfig },
         }),
       );
-    // The current version must have the counts.
+    // Versions 2 and 3 must have the counts.
+    await expect(resumeFrom(3)).rejects.toThrow(/optimizer\.safetensors has no per-parameter counts/);
     await expect(resumeFrom(2)).rejects.toThrow(/optimizer\.safetensors has no per-parameter counts/);
     // Every parameter had a gradient in each of the 8 updates, so the global count is each one's count and the
     // run continues exactly.

@@ -4,6 +4,7 @@ import { assignParams } from '../checkpoint/tensors.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import { type BatchReader, type BatchSource, batchReader } from './batch-reader.js';
 import type { StepMetrics, TrainCallbacks, TrainResult } from './callbacks.js';
+import { trainableOf } from './check-gradients.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 import { checkInteger, checkNumber, InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 import { evaluate, type LossFn } from './evaluate.js';
@@ -45,7 +46,11 @@ export interface TrainCheckpointOptions {
 
 /** Options of {@link train}. */
 export interface TrainOptions<B> {
-  /** The model's parameters by checkpoint name (`model.params`); trainable ones are updated in place. */
+  /**
+   * The model's parameters by checkpoint name (`model.params`); trainable ones are updated in place. The
+   * `trainable` flags are read at every update, so a callback may freeze or unfreeze weights (`setTrainable`)
+   * between updates; AdamW creates a weight's state at its first gradient.
+   */
   params: Record<string, tf.Variable>;
   /**
    * Mean loss of one batch; see {@link LossContext} for `training`, `step` and `seed`. Evaluation uses it, and so
@@ -105,9 +110,11 @@ export interface TrainOptions<B> {
 }
 
 // Written into trainer-state.json; bump when its meaning or the checkpoint's changes. Version 1 checkpoints have
-// no per-parameter AdamW counts in optimizer.safetensors; every parameter then gets `optimizerStep`.
-const TRAINER_STATE_VERSION = 2;
-const READABLE_VERSIONS = [1, 2];
+// no per-parameter AdamW counts in optimizer.safetensors; every parameter then gets `optimizerStep`. Version 2
+// holds moments and counts for every parameter trainable when the run started (count 0 if it never had a
+// gradient); version 3 only for the parameters that have AdamW state, whether trainable now or not.
+const TRAINER_STATE_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3];
 
 interface TrainerState {
   version: number;
@@ -126,7 +133,8 @@ interface TrainerState {
  *
  * Each update reads exactly one small tensor from the device (loss and gradient norm together) and checks it
  * before applying the update: a NaN or infinite value throws {@link NonFiniteLossError} with the parameters and
- * checkpoints still at the last good step. Tensor count is constant across steps. With the same seed on the cpu
+ * checkpoints still at the last good step. Tensor count is constant across steps once every trained weight has
+ * had a gradient (AdamW allocates a weight's moments at its first one). With the same seed on the cpu
  * backend, two runs (or a run and its resumption) produce identical losses.
  */
 export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
@@ -174,7 +182,6 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   }
 
   const optimizer = new AdamW(params, optimizerOptions);
-  const trainable = Object.fromEntries(Object.entries(params).filter(([, v]) => v.trainable));
   try {
     let startStep = 0;
     let batchesConsumed = 0;
@@ -237,6 +244,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       params,
       lossFn,
     };
+    // The trainable set is read at every update: a callback may freeze or unfreeze weights between updates.
+    const trainable = trainableOf(params);
     const { loss, grads } = await scopedGradients(gradients, context, trainable, batchesOfUpdate.finish);
     const clipped =
       clipNorm === null ? { grads, norm: globalNorm(grads) } : clipByGlobalNorm(grads, clipNorm);
@@ -327,10 +336,15 @@ async function restore(
       optimizerFile,
     );
     if (state.version !== 1 && optimizerState.parameterSteps === undefined) {
-      throw new InvalidTrainingArgumentError(
-        'resume',
-        `${optimizerFile} has no per-parameter counts (step.<name>)`,
-      );
+      // From version 2 on, moments come with counts; a checkpoint saved before any parameter had a gradient
+      // has neither.
+      if (Object.keys(optimizerState.moments).length > 0) {
+        throw new InvalidTrainingArgumentError(
+          'resume',
+          `${optimizerFile} has no per-parameter counts (step.<name>)`,
+        );
+      }
+      optimizerState.parameterSteps = {};
     }
     assignParams(params, loaded.params, `${loaded.path}/model.safetensors`);
     optimizer.setState(optimizerState);

@@ -27,11 +27,12 @@ export const IDS = [
 ];
 
 /**
- * The multi-token loss of one head: head i predicts the token i + 1 positions ahead; positions whose target
- * falls past the window are masked (their target is -1). Mean cross-entropy over the kept positions.
+ * The multi-token loss of one head on the token rows `ids` (default {@link IDS}): head i predicts the token i + 1
+ * positions ahead; positions whose target falls past the window are masked (their target is -1). Mean
+ * cross-entropy over the kept positions.
  */
-export function shiftedLoss(logits: tf.Tensor3D, head: number): tf.Scalar {
-  const targets = IDS.map((row) => row.map((_, t) => row[t + 1 + head] ?? -1));
+export function shiftedLoss(logits: tf.Tensor3D, head: number, ids: number[][] = IDS): tf.Scalar {
+  const targets = ids.map((row) => row.map((_, t) => row[t + 1 + head] ?? -1));
   const mask = targets.map((row) => row.map((id) => (id < 0 ? 0 : 1)));
   return crossEntropy(logits, targets, { mask });
 }
