@@ -70,7 +70,7 @@ describe.each(HEAD_VARIANTS)('headGradients: %s', (_, config) => {
     const plain = headGradients({ model, head, z, loss: (logits) => shiftedLoss(logits, head) });
     expect(maxAbsDiff(plain.dz, result.dz)).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(plain.loss, result.loss)).toBe(0);
-    tf.dispose([result, plain, reference, z, dh]);
+    tf.dispose([result.loss, result.dz, result.grads, plain.loss, plain.dz, plain.grads, reference, z, dh]);
     model.dispose();
   });
 
