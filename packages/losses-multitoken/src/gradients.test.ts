@@ -1,4 +1,4 @@
-import { type AccumulatedGradients, createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
+import { createModel, lossFnGradients, train } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { BATCHES, contextFor, maxRelativeDifference, tinyConfig } from '../test/fixtures.js';
@@ -16,14 +16,14 @@ const HEAD_TYPES = ['transformer', 'linear'] as const;
  * gradient within 1e-5 relative. `afterEfficient` runs between the two (for spies on the efficient path). Returns
  * the names the efficient path has gradients for; leaves no tensors.
  */
-function expectPathsAgree(
+async function expectPathsAgree(
   objective: MultiTokenObjective,
   batches: MultiTokenBatch[],
   { step = 0, afterEfficient = () => {} } = {},
-): string[] {
+): Promise<string[]> {
   const context = contextFor(objective.model, objective, batches, step);
   const before = tf.memory().numTensors;
-  const efficient = multiTokenGradients(objective)(context) as AccumulatedGradients;
+  const efficient = await multiTokenGradients(objective)(context);
   afterEfficient();
   const naive = lossFnGradients(context);
   expect(maxRelativeDifference(efficient.grads, naive.grads)).toBeLessThanOrEqual(1e-5);
@@ -37,10 +37,10 @@ function expectPathsAgree(
 describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s heads)', (type) => {
   it.each([1, 2, 3, 4])(
     'n = %i: same loss, gradients within 1e-5 relative, padding and mask included',
-    (n) => {
+    async (n) => {
       const model = createModel(tinyConfig(n, type), { seed: n });
       const trunk = vi.spyOn(model, 'trunk');
-      const names = expectPathsAgree({ model, padId: 0 }, [BATCHES[0] as MultiTokenBatch], {
+      const names = await expectPathsAgree({ model, padId: 0 }, [BATCHES[0] as MultiTokenBatch], {
         afterEfficient: () => expect(trunk).toHaveBeenCalledTimes(1), // one trunk forward for all heads
       });
       expect(names).toHaveLength(Object.keys(model.params).length);
@@ -48,10 +48,10 @@ describe.each(HEAD_TYPES)('multiTokenGradients equals the one-tape path (%s head
     },
   );
 
-  it('with dropout, per-head weights, a subset of heads in any order and two micro-batches (averaged)', () => {
+  it('with dropout, per-head weights, a subset of heads in any order and two micro-batches (averaged)', async () => {
     const model = createModel(tinyConfig(4, type, 0.2), { seed: 5 });
     const objective = { model, heads: [3, 0, 2], weights: [0.5, 1, 2], padId: 0 };
-    const names = expectPathsAgree(objective, BATCHES, { step: 3 });
+    const names = await expectPathsAgree(objective, BATCHES, { step: 3 });
     // Head 1 is not in the objective: its weights get no gradient on either path.
     expect(names.some((name) => name.startsWith('heads.1.'))).toBe(false);
     model.dispose();
@@ -64,10 +64,10 @@ describe.each(
     ['anticausal', type],
   ]) as Array<['causal' | 'anticausal', (typeof HEAD_TYPES)[number]]>,
 )('chained heads: multiTokenGradients equals the one-tape path (%s, %s heads)', (arrangement, type) => {
-  it.each([1, 2, 3, 4])('n = %i: same loss, gradients within 1e-5 relative', (n) => {
+  it.each([1, 2, 3, 4])('n = %i: same loss, gradients within 1e-5 relative', async (n) => {
     const model = createModel(tinyConfig(n, type), { seed: 10 + n });
     const head = vi.spyOn(model, 'head');
-    expectPathsAgree({ model, padId: 0, arrangement }, [BATCHES[0] as MultiTokenBatch], {
+    await expectPathsAgree({ model, padId: 0, arrangement }, [BATCHES[0] as MultiTokenBatch], {
       // The chain forward once without a tape (all heads but the last), then each head on its own tape.
       afterEfficient: () => expect(head).toHaveBeenCalledTimes(2 * n - 1),
     });
@@ -76,7 +76,7 @@ describe.each(
 });
 
 describe('chained heads: the wiring', () => {
-  it('causal head i reads head i − 1, anticausal head i reads head i + 1; both with dropout and two micro-batches', () => {
+  it('causal head i reads head i − 1, anticausal head i reads head i + 1; both with dropout and two micro-batches', async () => {
     // Linear heads have no residual path, so a chain differs clearly from parallel heads.
     const model = createModel(tinyConfig(3, 'linear', 0.1), { seed: 2 });
     const batch = BATCHES[1] as MultiTokenBatch;
@@ -106,7 +106,7 @@ describe('chained heads: the wiring', () => {
     expect(Math.abs((lossOf('causal') as number) - (lossOf('parallel') as number))).toBeGreaterThan(1e-4);
 
     for (const arrangement of ['causal', 'anticausal'] as const) {
-      expectPathsAgree({ model, arrangement, weights: [1, 0.5, 2], padId: 0 }, BATCHES, { step: 1 });
+      await expectPathsAgree({ model, arrangement, weights: [1, 0.5, 2], padId: 0 }, BATCHES, { step: 1 });
     }
     expect(() => multiTokenGradients({ model, arrangement: 'causal', heads: [0, 1] })).toThrow(
       /^heads: the causal arrangement chains every head, so heads must list all 3/,
@@ -116,7 +116,7 @@ describe('chained heads: the wiring', () => {
 });
 
 describe.each(HEAD_TYPES)('masked targets (%s heads)', (type) => {
-  it('changing a token the mask drops (the last of a row) leaves loss and gradients unchanged on both paths', () => {
+  it('changing a token the mask drops (the last of a row) leaves loss and gradients unchanged on both paths', async () => {
     const model = createModel(tinyConfig(3, type), { seed: 4 });
     const objective = { model, padId: 0 };
     const mask = [
@@ -129,18 +129,18 @@ describe.each(HEAD_TYPES)('masked targets (%s heads)', (type) => {
     ];
     // The last token is an input only at the last position, whose targets all lie past the window, so with
     // mask 0 nothing scored depends on it. + 0 turns −0 into 0 (a masked row's gradient is 0 · (p − onehot)).
-    const run = (last: number) => {
+    const run = async (last: number) => {
       const context = contextFor(model, objective, [{ ids: ids(last), mask }]);
-      return [multiTokenGradients(objective)(context), lossFnGradients(context)].map((result) => {
-        const { loss, grads } = result as AccumulatedGradients;
+      return [await multiTokenGradients(objective)(context), lossFnGradients(context)].map((result) => {
+        const { loss, grads } = result;
         const values = [loss, ...Object.values(grads)].map((t) => Array.from(t.dataSync(), (v) => v + 0));
         tf.dispose([loss, grads]);
         return values;
       });
     };
-    const reference = run(5);
-    expect(run(2)).toEqual(reference);
-    expect(run(10)).toEqual(reference);
+    const reference = await run(5);
+    expect(await run(2)).toEqual(reference);
+    expect(await run(10)).toEqual(reference);
     // With the last token kept, the same change does change the loss (the test can fail).
     const keptLoss = (last: number) => {
       const { loss, grads } = lossFnGradients(contextFor(model, objective, [{ ids: ids(last) }]));

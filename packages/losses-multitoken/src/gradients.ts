@@ -2,13 +2,13 @@ import {
   type AccumulatedGradients,
   type GradientFn,
   headByHeadGradients,
+  perMicroBatch,
 } from '@beyond-ntp/transformer-core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, type MultiTokenBatch } from './batch.js';
 import { chainedHeadByHeadGradients } from './chained-gradients.js';
 import { MultiTokenArgumentError } from './errors.js';
 import { headLoss } from './loss.js';
-import { addScaled } from './named-gradients.js';
 import { type MultiTokenObjective, type ResolvedObjective, resolveObjective } from './objective.js';
 import { headTargets } from './targets.js';
 
@@ -24,7 +24,8 @@ import { headTargets } from './targets.js';
  * The gradients equal those of `train`'s default gradients over {@link multiTokenLossFn} of the same objective
  * (tested to 1e-5 relative), dropout masks included: each micro-batch runs with `{ training: true, seed }` from
  * the context. With `accumulate > 1` each micro-batch is differentiated in turn and the losses and gradients are
- * averaged, as the default gradients do, holding one set of running sums.
+ * averaged, as the default gradients do, by transformer-core's `perMicroBatch` (one set of running sums). The
+ * returned function is async.
  *
  * Pass the objective's `multiTokenLossFn` as `train`'s `lossFn` too: evaluation uses it.
  *
@@ -33,24 +34,13 @@ import { headTargets } from './targets.js';
  */
 export function multiTokenGradients(objective: MultiTokenObjective): GradientFn<MultiTokenBatch> {
   const resolved = resolveObjective(objective);
+  const perMicro = perMicroBatch<MultiTokenBatch>((batch, { seed }) => batchGradients(resolved, batch, seed));
   return (context) => {
+    // Checked before any work: gradients of other params would not be those `train` updates.
     if (context.params !== resolved.model.params) {
       throw new MultiTokenArgumentError('params', "train's params must be the objective's model.params");
     }
-    const scale = 1 / context.microBatches;
-    let total: AccumulatedGradients = { loss: tf.scalar(0), grads: {} };
-    for (let micro = 0; micro < context.microBatches; micro++) {
-      const previous = total;
-      total = tf.tidy(() => {
-        const one = batchGradients(resolved, context.batch(micro), context.seeds[micro] as number);
-        return {
-          loss: tf.add(previous.loss, tf.mul(one.loss, scale)) as tf.Scalar,
-          grads: addScaled(previous.grads, one.grads, scale),
-        };
-      });
-      tf.dispose([previous.loss, previous.grads]);
-    }
-    return total;
+    return perMicro(context);
   };
 }
 

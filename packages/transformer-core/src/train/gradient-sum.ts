@@ -27,3 +27,29 @@ export function addScaled(sum: NamedGradients, more: NamedGradients, scale = 1):
   for (const [name, g] of Object.entries(more)) total[name] = addScaledTensor(total[name], g, scale);
   return total;
 }
+
+/** Options of {@link addGradients}. */
+export interface AddGradientsOptions {
+  /** The running sum so far (`{}` to start one). Consumed: its tensors become part of the result or are freed. */
+  sums: NamedGradients;
+  /** The gradients to add. Consumed like `sums`. */
+  grads: NamedGradients;
+  /** Factor applied to `grads` before adding, e.g. 1/k for a mean over k terms. Default 1. */
+  scale?: number;
+}
+
+/**
+ * The name-wise running sum of gradient records, for combining gradients computed piece by piece (micro-batches,
+ * heads, shards):
+ *
+ *     result_p = sums_p + scale · grads_p   (a name in only one record keeps its, scaled, gradient)
+ *
+ * so the result holds the union of the names: a parameter some terms do not reach keeps what the others
+ * contribute. Both records are consumed (each tensor is part of the result or freed), so a total over any number
+ * of terms holds one set of tensors: `total = addGradients({ sums: total, grads: next })`. Do not use `sums` or
+ * `grads` afterwards. This is the sum `perMicroBatch` and `headByHeadGradients` use.
+ */
+export function addGradients(options: AddGradientsOptions): NamedGradients {
+  const { sums, grads, scale = 1 } = options;
+  return addScaled(sums, grads, scale);
+}

@@ -14,6 +14,7 @@ export {
 export { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
 export { type EvaluateOptions, evaluate, type LossContext, type LossFn } from './evaluate.js';
 export { type GradientContext, type GradientFn, lossFnGradients, perMicroBatch } from './gradient-source.js';
+export { type AddGradientsOptions, addGradients } from './gradient-sum.js';
 export { type JsonlMetricsLogOptions, jsonlMetricsLog } from './metrics-log.js';
 export { type ProgressOptions, type ProgressStream, progressReporter } from './progress.js';
 export { type LearningRateSchedule, type WarmupCosineOptions, warmupCosineSchedule } from './schedule.js';
