@@ -8,6 +8,7 @@ import {
   listCheckpoints,
   stepSeed,
   type TrainCallbacks,
+  type TrainCheckpointOptions,
   type TransformerModel,
   train,
 } from '@beyond-ntp/transformer-core';
@@ -96,7 +97,7 @@ export interface TrainCurriculumOptions extends PlanOptions {
    * Save `train()` checkpoints (Node only): each optimizer segment writes to `<dir>/segment-<its first epoch>`
    * every `every` updates and after its last one, as `train()` does (`config` is stored with them).
    */
-  checkpoint?: { dir: string; every: number; config: unknown; keep?: number };
+  checkpoint?: TrainCheckpointOptions;
   /**
    * Continue from the checkpoints in `checkpoint.dir`: segments before the newest checkpointed one are skipped,
    * that one resumes exactly where its checkpoint left it (weights, AdamW moments, data position), and the rest
