@@ -8,7 +8,7 @@ import {
 import { verifyDrafts } from './accept.js';
 import { Layout } from './layout.js';
 import type { CheckedOptions } from './options.js';
-import { type DecodeRows, HeadProposer, ModelProposer, type Proposer } from './proposers.js';
+import { type DecodeRows, type Draft, HeadProposer, ModelProposer, type Proposer } from './proposers.js';
 import { StatsRecorder } from './stats.js';
 
 /** @internal A speculative decoding run: its iterations (started lazily) and what they have done so far. */
@@ -27,9 +27,9 @@ export interface SpeculativeRun {
  * Each iteration: the proposer drafts `f = min(available, tokens still wanted − 1)` tokens per row; one target
  * forward feeds each row's uncached columns plus its drafts and returns the last `f + 1` positions; every active
  * row verifies its drafts ({@link verifyDrafts}). Rows then commit the same number of tokens, `m + 1` with `m`
- * the fewest drafts an active row accepted, so that the batch keeps `generate`'s layout (one shared cache, every
- * row's next token in the same column, exactly the arithmetic of `generate`). A row that produced a stop token
- * does not hold the others back. The cache is rolled back to the committed prefix minus each row's last token,
+ * the fewest drafts an active row accepted, so that the batch keeps `generate`'s layout: one shared cache, every
+ * row's next token in the same column, hence exactly `generate`'s arithmetic. A row that produced a stop token
+ * does not hold the others back. The cache is rolled back to the committed columns minus each row's last token,
  * which the next forward feeds first.
  */
 export function speculativeRun(model: TransformerModel, options: CheckedOptions): SpeculativeRun {
@@ -43,7 +43,7 @@ function* iterate(
   options: CheckedOptions,
   stats: StatsRecorder,
 ): Generator<number[][], void, undefined> {
-  const { prompts, maxNewTokens, stopTokens, seeds, sampling, drafter } = options;
+  const { prompts, maxNewTokens, seeds, sampling, drafter } = options;
   const rows: DecodeRows = {
     layout: new Layout(prompts),
     active: prompts.map(() => true),
@@ -58,62 +58,90 @@ function* iterate(
   try {
     let generated = 0;
     while (generated < maxNewTokens && rows.active.includes(true)) {
-      const gained = stats.timed(() => {
-        const { layout, active, streams } = rows;
-        const width = layout.width;
-        const count = Math.min(proposer.available(), maxNewTokens - generated - 1);
+      const count = Math.min(proposer.available(), maxNewTokens - generated - 1);
+      const { returned, committed } = stats.timed(() => {
         const drafts = proposer.propose(count);
-        const { ids, ...window } = layout.input(
-          cache.length,
-          drafts.map((draft) => draft.tokens),
-        );
-        const logits = decodeStep(model, ids, {
-          kvCache: cache,
-          heads: proposer.targetHeads,
-          lastPositions: count + 1,
-          ...window,
-        });
+        const logits = verifyForward(model, rows, cache, proposer.targetHeads, drafts);
         stats.forward('target');
-        const emitted = drafts.map((draft, b) =>
-          active[b]
-            ? verifyDrafts({
-                drafts: draft.tokens,
-                proposals: draft.proposals,
-                target: (i) => samplingDistribution(logits[0]?.[b]?.[i] as Float32Array, sampling),
-                random: streams[b] as () => number,
-              })
-            : [],
-        );
-        const m = Math.min(
-          count,
-          ...emitted.flatMap((tokens, b) =>
-            active[b] && !tokens.some((t) => stopTokens.has(t)) ? [tokens.length - 1] : [],
-          ),
-        );
-        // Row b commits m + 1 tokens: its emitted ones, then (past a stop token, or for a stopped row) repeats of
-        // its last token, as generate feeds a stopped row.
-        const committed = emitted.map((tokens, b) => {
-          const last = tokens.at(-1) ?? layout.rows[b]?.at(-1) ?? 0;
-          return [...tokens, ...new Array<number>(m + 1).fill(last)].slice(0, m + 1);
-        });
-        const returned = committed.map((tokens, b) => {
-          if (!active[b]) return [];
-          const stop = tokens.findIndex((t) => stopTokens.has(t));
-          if (stop >= 0) active[b] = false;
-          const kept = stop >= 0 ? tokens.slice(0, stop + 1) : tokens;
-          stats.gained(kept.length);
-          return kept;
-        });
-        layout.append(committed);
-        cache.truncate(width + m);
-        proposer.committed({ logits, position: m, length: width + m });
-        generated += m + 1;
-        return returned;
+        return commit({ rows, cache, proposer, stats, options, drafts, logits });
       });
-      yield gained;
+      generated += committed;
+      yield returned;
     }
   } finally {
     cache.dispose();
     proposer.dispose();
   }
+}
+
+// One target forward over each row's uncached columns and its drafts: logits [head][row][position] of the last
+// drafts + 1 positions (position 0 predicts the first draft, the last one the token after every draft).
+function verifyForward(
+  model: TransformerModel,
+  { layout }: DecodeRows,
+  cache: KVCache,
+  heads: number[],
+  drafts: Draft[],
+): Float32Array[][][] {
+  const { ids, ...window } = layout.input(
+    cache.length,
+    drafts.map((draft) => draft.tokens),
+  );
+  const lastPositions = (drafts[0]?.tokens.length ?? 0) + 1;
+  return decodeStep(model, ids, { kvCache: cache, heads, lastPositions, ...window });
+}
+
+interface CommitInput {
+  rows: DecodeRows;
+  cache: KVCache;
+  proposer: Proposer;
+  stats: StatsRecorder;
+  options: CheckedOptions;
+  drafts: Draft[];
+  logits: Float32Array[][][];
+}
+
+// Verifies every active row's drafts, commits the same number of tokens to every row, rolls the cache back, and
+// returns what each row gained (up to its stop token) and how many tokens every row committed.
+function commit({ rows, cache, proposer, stats, options, drafts, logits }: CommitInput): {
+  returned: number[][];
+  committed: number;
+} {
+  const { layout, active, streams } = rows;
+  const { stopTokens, sampling } = options;
+  const emitted = drafts.map((draft, b) =>
+    active[b]
+      ? verifyDrafts({
+          drafts: draft.tokens,
+          proposals: draft.proposals,
+          target: (i) => samplingDistribution(logits[0]?.[b]?.[i] as Float32Array, sampling),
+          random: streams[b] as () => number,
+        })
+      : [],
+  );
+  const fewest = Math.min(
+    drafts[0]?.tokens.length ?? 0,
+    ...emitted.flatMap((tokens, b) =>
+      active[b] && !tokens.some((t) => stopTokens.has(t)) ? [tokens.length - 1] : [],
+    ),
+  );
+  // Row b commits fewest + 1 tokens: its emitted ones, then (past a stop token, or for a stopped row) repeats of
+  // its last token, as generate feeds a stopped row.
+  const committed = emitted.map((tokens, b) => {
+    const last = tokens.at(-1) ?? layout.rows[b]?.at(-1) ?? 0;
+    return [...tokens, ...new Array<number>(fewest + 1).fill(last)].slice(0, fewest + 1);
+  });
+  const returned = committed.map((tokens, b) => {
+    if (!active[b]) return [];
+    const stop = tokens.findIndex((t) => stopTokens.has(t));
+    if (stop >= 0) active[b] = false;
+    const kept = stop >= 0 ? tokens.slice(0, stop + 1) : tokens;
+    stats.gained(kept.length);
+    return kept;
+  });
+  const width = layout.width;
+  layout.append(committed);
+  cache.truncate(width + fewest);
+  proposer.committed({ logits, position: fewest, length: width + fewest });
+  return { returned, committed: fewest + 1 };
 }

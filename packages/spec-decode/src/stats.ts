@@ -1,7 +1,15 @@
+/** Model calls of one speculative call. */
+export interface ForwardCounts {
+  /** Forwards of the target model (each verifies one round of drafts for every row). */
+  target: number;
+  /** Forwards of the draft model; always 0 when the target's heads draft. */
+  draft: number;
+}
+
 /** What one speculative call did. */
 export interface SpeculativeStats {
-  /** Model calls: forwards of the target, and of the draft model (always 0 when the target's heads draft). */
-  forwards: { target: number; draft: number };
+  /** Model calls of the target and of the draft model. */
+  forwards: ForwardCounts;
   /** New tokens returned, summed over rows. */
   tokens: number;
   /**
