@@ -1,4 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/spec-decode/SpecDecodeError');
+import { BeyondNtpError } from '@beyond-ntp/transformer-core';
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -13,23 +13,14 @@ export type SpecDecodeErrorCode = 'INVALID_OPTION' | 'INVALID_PROMPT' | 'DRAFT_M
  * The one error class of this package. The message is written for people and names the field at fault;
  * `code` and `field` are for programs.
  */
-export class SpecDecodeError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: SpecDecodeErrorCode;
+export class SpecDecodeError extends BeyondNtpError<SpecDecodeErrorCode> {
+  /** Brand read by {@link SpecDecodeError.isInstance}; survives duplicate ESM/CJS copies of the package. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/spec-decode/SpecDecodeError');
   /** The option or input at fault, e.g. `drafter.model` or `prompt[2]`. */
   readonly field: string;
-  /** Brand read by {@link SpecDecodeError.isInstance}; survives duplicate ESM/CJS copies of the package. */
-  readonly [MARKER] = true;
 
   constructor(code: SpecDecodeErrorCode, field: string, message: string) {
-    super(`\`${field}\`: ${message}`);
-    this.name = 'SpecDecodeError';
-    this.code = code;
+    super(code, `\`${field}\`: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is SpecDecodeError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }

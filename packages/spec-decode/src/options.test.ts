@@ -1,4 +1,4 @@
-import { createModel, generate } from '@beyond-ntp/transformer-core';
+import { BeyondNtpError, createModel, generate, ModelError } from '@beyond-ntp/transformer-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpecDecodeError } from './errors.js';
@@ -104,12 +104,13 @@ describe('invalid input is refused with a SpecDecodeError naming the field', () 
     expect(() => generate(model, [...atLimit, 1], { maxNewTokens: 5 })).toThrow(/exceeds contextLength/);
   });
 
-  it('nothing is allocated by a refused call, and isInstance recognises the error', () => {
+  it('nothing is allocated by a refused call, and isInstance recognises the error as the project’s', () => {
     const before = tf.memory().numTensors;
     const error = errorOf(() => speculativeGenerate(model, [1], { maxNewTokens: 2, drafter: { heads: 5 } }));
     expect(tf.memory().numTensors).toBe(before);
     expect(SpecDecodeError.isInstance(error)).toBe(true);
-    expect(SpecDecodeError.isInstance(new Error('other'))).toBe(false);
+    expect(BeyondNtpError.isInstance(error)).toBe(true);
+    expect(SpecDecodeError.isInstance(new ModelError('INPUT_INVALID', 'other'))).toBe(false);
     expect(error.name).toBe('SpecDecodeError');
   });
 });
