@@ -28,31 +28,32 @@ const DRAFT = {
   heads: { count: 1, type: 'transformer' as const },
 };
 
+type Decode = (prompt: number[]) => { tokens: number[]; stats?: SpeculativeStats };
+
 interface Measured {
   ms: number;
   tokens: number[][];
   stats: SpeculativeStats[];
 }
 
-// Decodes every prompt one at a time (batch 1, as the paper's per-sequence tokens per forward), `repeats` times
-// after one warm-up pass; the median wall time of a pass.
-function measure(
-  decode: (prompt: number[]) => { tokens: number[]; stats?: SpeculativeStats },
-  prompts: number[][],
-  repeats: number,
-): Measured {
-  let last: Array<{ tokens: number[]; stats?: SpeculativeStats }> = prompts.map(decode);
-  const times: number[] = [];
+// Decodes every prompt one at a time (batch 1, as the paper's per-sequence tokens per forward) with each decoder:
+// one warm-up pass each, then `repeats` rounds that time one pass of every decoder in turn, so that a slow spell
+// of a busy machine falls on all of them alike. The median pass of each.
+function measureInterleaved(decoders: Decode[], prompts: number[][], repeats: number): Measured[] {
+  const last = decoders.map((decode) => prompts.map(decode));
+  const times = decoders.map((): number[] => []);
   for (let r = 0; r < repeats; r++) {
-    const start = performance.now();
-    last = prompts.map(decode);
-    times.push(performance.now() - start);
+    for (const [i, decode] of decoders.entries()) {
+      const start = performance.now();
+      last[i] = prompts.map(decode);
+      times[i]?.push(performance.now() - start);
+    }
   }
-  return {
-    ms: median(times),
-    tokens: last.map((result) => result.tokens),
-    stats: last.flatMap((result) => (result.stats ? [result.stats] : [])),
-  };
+  return decoders.map((_, i) => ({
+    ms: median(times[i] ?? []),
+    tokens: (last[i] ?? []).map((result) => result.tokens),
+    stats: (last[i] ?? []).flatMap((result) => (result.stats ? [result.stats] : [])),
+  }));
 }
 
 function summed(stats: SpeculativeStats[]) {
@@ -73,13 +74,25 @@ export default async function speculativeBench({ quick, log }: BenchContext): Pr
   const maxNewTokens = quick ? 16 : TARGET.contextLength - 4 + 1;
   const repeats = quick ? 1 : 5;
 
-  log('plain KV-cached greedy generate');
-  const plain = measure(
-    (prompt) => ({ tokens: generate(target, prompt, { maxNewTokens, temperature: 0 }) }),
+  const drafters: Array<[string, Drafter]> = [1, 2, 3, 4].map((heads) => [
+    `self-speculative, k = ${heads}`,
+    { heads },
+  ]);
+  drafters.push(['draft model (1 block, d = 32), γ = 3', { model: draft, tokens: 3 }]);
+  log(`timing generate and ${drafters.length} speculative decoders, interleaved, ${repeats} rounds`);
+  const [plain, ...runs] = measureInterleaved(
+    [
+      (prompt) => ({ tokens: generate(target, prompt, { maxNewTokens, temperature: 0 }) }),
+      ...drafters.map(
+        ([, drafter]): Decode =>
+          (prompt) =>
+            speculativeGenerate(target, prompt, { maxNewTokens, temperature: 0, drafter }),
+      ),
+    ],
     prompts,
     repeats,
-  );
-  const plainForwards = prompts.length * maxNewTokens;
+  ) as [Measured, ...Measured[]];
+  const plainForwards = prompts.length * maxNewTokens; // generate: one forward per token
   const rows: BenchReport['rows'] = [
     {
       decoder: 'generate (KV-cached greedy)',
@@ -93,18 +106,8 @@ export default async function speculativeBench({ quick, log }: BenchContext): Pr
       identical: true,
     },
   ];
-  const drafters: Array<[string, Drafter]> = [1, 2, 3, 4].map((heads) => [
-    `self-speculative, k = ${heads}`,
-    { heads },
-  ]);
-  drafters.push(['draft model (1 block, d = 32), γ = 3', { model: draft, tokens: 3 }]);
-  for (const [name, drafter] of drafters) {
-    log(name);
-    const run = measure(
-      (prompt) => speculativeGenerate(target, prompt, { maxNewTokens, temperature: 0, drafter }),
-      prompts,
-      repeats,
-    );
+  for (const [i, [name]] of drafters.entries()) {
+    const run = runs[i] as Measured;
     const total = summed(run.stats);
     rows.push({
       decoder: name,
@@ -125,7 +128,7 @@ export default async function speculativeBench({ quick, log }: BenchContext): Pr
     rows,
     notes: [
       `${describeBackend(info)}. Target: V = ${TARGET.vocabSize}, d = ${TARGET.dModel}, ${TARGET.nLayers} layers (3 trunk blocks + 4 transformer heads), trained ${steps} steps on a cycle with 20% jumps; draft model: 1 block, d = 32, same data.`,
-      `${prompts.length} prompts of 4 tokens, ${maxNewTokens} new tokens each, decoded one prompt at a time; ms is the median of ${repeats} passes over all prompts after a warm-up pass.`,
+      `${prompts.length} prompts of 4 tokens, ${maxNewTokens} new tokens each, decoded one prompt at a time; ms is the median of ${repeats} passes over all prompts, the decoders timed in turn in each round after a warm-up pass each.`,
       'tokensPerForward counts the prompt forward (which gives one token), so k heads give at most k and a long generation approaches k only as the prompt forward is amortised. acceptedLengths lists how many forwards gained 1/2/… tokens.',
       'Speedup ≤ tokensPerForward × (ms per plain forward / ms per speculative forward): each speculative forward runs k heads over up to k positions and rolls the cache back (one slice per layer), and the JavaScript-side verification adds a little; identical says whether the tokens equal generate’s.',
     ],
