@@ -130,7 +130,7 @@ export default async function speculativeBench({ quick, log }: BenchContext): Pr
       `${describeBackend(info)}. Target: V = ${TARGET.vocabSize}, d = ${TARGET.dModel}, ${TARGET.nLayers} layers (3 trunk blocks + 4 transformer heads), trained ${steps} steps on a cycle with 20% jumps; draft model: 1 block, d = 32, same data.`,
       `${prompts.length} prompts of 4 tokens, ${maxNewTokens} new tokens each, decoded one prompt at a time; ms is the median of ${repeats} passes over all prompts, the decoders timed in turn in each round after a warm-up pass each.`,
       'tokensPerForward counts the prompt forward (which gives one token), so k heads give at most k and a long generation approaches k only as the prompt forward is amortised. acceptedLengths lists how many forwards gained 1/2/… tokens.',
-      'Speedup ≤ tokensPerForward × (ms per plain forward / ms per speculative forward): each speculative forward runs k heads over up to k positions and rolls the cache back (one slice per layer), and the JavaScript-side verification adds a little; identical says whether the tokens equal generate’s.',
+      'Speedup ≈ tokensPerForward × (msPerTargetForward of generate / msPerTargetForward of the decoder). A speculative forward costs more than a plain one: every transformer head is a block that must run at every fed position (its own KV cache needs them), so k heads over up to k positions cost about (3 trunk blocks + k head blocks) × k positions against 4 blocks × 1 position, plus k unembeddings; the cache rollback (one slice per layer) and the JavaScript-side verification add a little. identical says whether the tokens equal generate’s.',
     ],
   };
 }
