@@ -261,7 +261,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'a head that never saw the cache',
       (cache) => model.forward([[3]], { heads: [0, 1], kvCache: cache }),
-      'CACHE_INVALID: head 1 has 0 cached positions but the trunk has 2 before this input; run head 1 in every forward that uses this cache',
+      'CACHE_INVALID: head 1 has 0 cached positions but needs 2: the KV cache holds 2 positions before this input; run head 1 in every forward that uses this cache',
     ],
     [
       'a head listed twice',
@@ -291,7 +291,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'mis-shaped input embeddings',
       (cache) => model.forward({ inputsEmbeds: tf.zeros([1, 1, 4]) as tf.Tensor3D }, { kvCache: cache }),
-      'INPUT_INVALID: inputsEmbeds must be [B, T, 8] with B, T ≥ 1 (got [1,1,4])',
+      'INPUT_INVALID: inputsEmbeds must be a float32 tensor [B, T, 8] with B, T ≥ 1 (got float32 [1,1,4])',
     ],
     [
       'an attention mask that does not cover the cached positions',
@@ -311,7 +311,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'position ids as a float tensor',
       (cache) => model.forward([[3]], { kvCache: cache, positionIds: tf.tensor2d([[2]]) }),
-      'INPUT_INVALID: positionIds must be a int32 tensor [1, 1] (B = 1; T = 1 new positions) (got float32 [1,1])',
+      'INPUT_INVALID: positionIds must be an int32 tensor [1, 1] (B = 1; T = 1 new positions) (got float32 [1,1])',
     ],
     [
       'another model’s cache',
@@ -331,7 +331,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'a head alone that would skip cached positions',
       (cache) => model.head(1, z(1, 1), { kvCache: cache }),
-      'CACHE_INVALID: head 1 has 0 cached positions but the trunk has 1 before this input; run head 1 in every forward that uses this cache',
+      'CACHE_INVALID: head 1 has 0 cached positions but needs 1: the KV cache holds 2 positions and this input is the last 1 of them; run head 1 in every forward that uses this cache',
     ],
   ];
 

@@ -9,6 +9,14 @@ import {
 import { block } from './block.js';
 import { type ModelConfig, type ModelConfigInput, parseModelConfig } from './config.js';
 import { ModelError } from './errors.js';
+import {
+  checkHeadIndex,
+  checkHeadList,
+  checkStates,
+  checkTokenIds,
+  invalidInput,
+  isEmbeddingsInput,
+} from './input-checks.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import type { KVCache } from './kv-cache.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
@@ -206,7 +214,7 @@ export class TransformerModel {
    * @throws {ModelError} before running, when `x`, the cache, `attentionMask` or `positionIds` do not fit.
    */
   trunk(x: tf.Tensor3D, options: TrunkOptions = {}): TrunkOutput {
-    const [B, T] = this.checkStates(x, 'trunk input');
+    const [B, T] = checkStates(x, this.config.dModel, 'trunk input');
     const cache = options.kvCache;
     const offset = this.checkPositions(T, cache);
     if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads: [] });
@@ -222,7 +230,7 @@ export class TransformerModel {
    */
   head(i: number, z: tf.Tensor3D, options: RunOptions = {}): tf.Tensor3D {
     const headParams = this.checkHead(i);
-    const [B, T] = this.checkStates(z, `head ${i} input`);
+    const [B, T] = checkStates(z, this.config.dModel, `head ${i} input`);
     if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
     const cache = options.kvCache;
     const offset = cache ? cache.length - T : 0;
@@ -256,11 +264,11 @@ export class TransformerModel {
    * @throws {ModelError} (`INPUT_INVALID` or `CACHE_INVALID`) naming the argument at fault.
    */
   forward(input: ForwardInput, options: ForwardOptions = {}): ForwardOutput {
-    const heads = this.checkHeads(options.heads ?? [0]);
-    const embeds = isEmbeddings(input) ? input.inputsEmbeds : undefined;
+    const heads = checkHeadList(options.heads ?? [0], this.config.heads.count);
+    const embeds = isEmbeddingsInput(input) ? input.inputsEmbeds : undefined;
     const ids = embeds ? undefined : this.toIds(input as TokenIds);
     try {
-      const [B, T] = ids ? ids.shape : this.checkStates(embeds as tf.Tensor3D, 'inputsEmbeds');
+      const [B, T] = ids ? ids.shape : checkStates(embeds as tf.Tensor3D, this.config.dModel, 'inputsEmbeds');
       const cache = options.kvCache;
       const offset = this.checkPositions(T, cache);
       if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads });
@@ -441,49 +449,14 @@ export class TransformerModel {
   }
 
   private checkHead(i: number): HeadParams {
-    const headParams = this.p.heads[i];
-    if (!Number.isInteger(i) || headParams === undefined) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `head index must be an integer in [0, ${this.config.heads.count - 1}] (got ${i})`,
-      );
-    }
-    return headParams;
-  }
-
-  private checkHeads(heads: number[]): number[] {
-    if (heads.length === 0)
-      throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
-    for (const i of heads) this.checkHead(i);
-    const repeated = heads.find((i, j) => heads.indexOf(i) !== j);
-    if (repeated !== undefined) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `options.heads names head ${repeated} twice; name each head once`,
-      );
-    }
-    return heads;
-  }
-
-  // [B, T] of a residual-stream input [B, T, dModel].
-  private checkStates(x: tf.Tensor3D, what: string): [number, number] {
-    const d = this.config.dModel;
-    const [B = 0, T = 0] = x instanceof tf.Tensor ? x.shape : [];
-    if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[2] !== d || B < 1 || T < 1) {
-      const got = x instanceof tf.Tensor ? `[${x.shape}]` : typeof x;
-      throw new ModelError('INPUT_INVALID', `${what} must be [B, T, ${d}] with B, T ≥ 1 (got ${got})`);
-    }
-    if (x.dtype !== 'float32') {
-      throw new ModelError('INPUT_INVALID', `${what} must be float32 (got ${x.dtype})`);
-    }
-    return [B, T];
+    checkHeadIndex(i, this.config.heads.count);
+    return this.p.heads[i] as HeadParams;
   }
 
   private checkPositions(T: number, cache: KVCache | undefined): number {
     const offset = cache?.length ?? 0;
     if (offset + T > this.config.contextLength) {
-      throw new ModelError(
-        'INPUT_INVALID',
+      invalidInput(
         `sequence too long: ${offset} cached + ${T} new positions exceed contextLength ${this.config.contextLength}`,
       );
     }
@@ -528,7 +501,7 @@ export class TransformerModel {
       throw new ModelError(
         'CACHE_INVALID',
         i >= 0
-          ? `head ${i} has ${cached} cached positions but the trunk has ${offset} before this input; run head ${i} in every forward that uses this cache`
+          ? `head ${i} has ${cached} cached positions but needs ${offset}: ${cachedBefore(cache, offset)}; run head ${i} in every forward that uses this cache`
           : `KV cache layer ${name} has ${cached} cached positions but the cache has ${offset}; a cache belongs to one model`,
       );
     }
@@ -537,32 +510,23 @@ export class TransformerModel {
   private toIds(ids: TokenIds): tf.Tensor2D {
     if (ids instanceof tf.Tensor) {
       if (ids.rank !== 2 || ids.dtype !== 'int32') {
-        throw new ModelError(
-          'INPUT_INVALID',
-          `token ids must be an int32 tensor [B, T] (got ${ids.dtype} [${ids.shape}])`,
-        );
+        invalidInput(`token ids must be an int32 tensor [B, T] (got ${ids.dtype} [${ids.shape}])`);
       }
       return ids;
     }
     const T = ids[0]?.length ?? 0;
-    const V = this.config.vocabSize;
     if (T === 0 || ids.some((row) => row.length !== T)) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        'token ids must be a non-empty [B, T] array with rows of equal length',
-      );
+      invalidInput('token ids must be a non-empty [B, T] array with rows of equal length');
     }
-    for (const row of ids) {
-      const bad = row.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-      if (bad !== undefined)
-        throw new ModelError('INPUT_INVALID', `token id ${bad} is not an integer in [0, ${V})`);
-    }
+    checkTokenIds(ids.flat(), this.config.vocabSize);
     return tf.tensor2d(ids, [ids.length, T], 'int32');
   }
 }
 
-function isEmbeddings(input: ForwardInput): input is { inputsEmbeds: tf.Tensor3D } {
-  return (
-    !(input instanceof tf.Tensor) && !Array.isArray(input) && typeof input === 'object' && input !== null
-  );
+// Where `offset` (the positions before this input) comes from: the whole cache for a call that runs the trunk, or
+// all but the input's own positions for a head called alone after the trunk has advanced the cache.
+function cachedBefore(cache: KVCache, offset: number): string {
+  return cache.length === offset
+    ? `the KV cache holds ${offset} positions before this input`
+    : `the KV cache holds ${cache.length} positions and this input is the last ${cache.length - offset} of them`;
 }

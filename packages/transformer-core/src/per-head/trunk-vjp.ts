@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isEmbeddingsInput } from '../input-checks.js';
 import type { ForwardInput, TransformerModel } from '../model.js';
+import { trainableEntries } from '../param-groups.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import type { GradientRunOptions } from './head-gradients.js';
@@ -55,7 +57,7 @@ export interface TrunkVjp<R extends tf.TensorContainer> {
  */
 export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<R>): TrunkVjp<R> {
   const { model, input, run = {}, upstream } = options;
-  const trainable = Object.entries(model.params).filter(([, v]) => v.trainable);
+  const trainable = trainableEntries(model.params);
   if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable weights');
   // Tensor ids grow in creation order: tensors with ids from here on were made during this call.
   const marker = tf.scalar(0);
@@ -66,7 +68,7 @@ export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<
   try {
     const { value, grads } = tf.engine().gradients(
       () => {
-        const x = 'inputsEmbeds' in input ? input.inputsEmbeds : model.embed(input);
+        const x = isEmbeddingsInput(input) ? input.inputsEmbeds : model.embed(input);
         const z = model.trunk(x, run).output;
         const up = outsideTape(() => upstream(z));
         if (!(up.dz instanceof tf.Tensor) || !tf.util.arraysEqual(up.dz.shape, z.shape)) {
