@@ -18,7 +18,7 @@ import {
   isEmbeddingsInput,
 } from './input-checks.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
-import type { KVCache } from './kv-cache.js';
+import { cacheState, type KVCache } from './kv-cache.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
 import { mixSeed, mulberry32 } from './random.js';
 import { type RopeAngles, type RopeTables, ropeAngles, ropeTables } from './rope.js';
@@ -346,7 +346,7 @@ export class TransformerModel {
       });
       return options.returnHiddenStates ? { output: h, hiddenStates } : { output: h };
     });
-    options.kvCache?.advance(T);
+    if (options.kvCache) cacheState(options.kvCache).advance(T);
     return result;
   }
 
@@ -382,7 +382,7 @@ export class TransformerModel {
     const call = this.prepareCall(B, T, offset, options);
     try {
       const run = () => body(call);
-      return options.kvCache ? options.kvCache.atomically(run) : run();
+      return options.kvCache ? cacheState(options.kvCache).atomically(run) : run();
     } finally {
       call.dispose();
     }
@@ -428,7 +428,7 @@ export class TransformerModel {
       rope: call.rope,
       offset: call.offset,
       padding: call.padding,
-      cache: cache?.layer(layerName),
+      cache: cache && cacheState(cache).layer(layerName),
       dropout,
       dropoutActive: this.dropoutActive(options),
       kernels: this.kernels,
@@ -482,7 +482,7 @@ export class TransformerModel {
       ...headLayers,
     ];
     for (const { i, name } of layers) {
-      const layer = cache.peek(name);
+      const layer = cacheState(cache).peek(name);
       const [b, h, hd] = layer?.geometry ?? [batchSize, nHeads, headDim];
       if (b !== batchSize) {
         throw new ModelError(
