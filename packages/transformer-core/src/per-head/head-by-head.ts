@@ -61,7 +61,11 @@ export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadBy
   const { model, input, loss, run = {} } = options;
   const heads = options.heads ?? Array.from({ length: model.config.heads.count }, (_, i) => i);
   checkHeadList(heads, model.config.heads.count);
-  const { grads: trunkGrads, result } = trunkVjp({
+  const {
+    grads: trunkGrads,
+    result,
+    dInputsEmbeds,
+  } = trunkVjp({
     model,
     input,
     run,
@@ -80,6 +84,7 @@ export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadBy
       return { dz: dz as tf.Tensor, result: { grads, headLosses } };
     },
   });
+  dInputsEmbeds?.dispose(); // the gradients are the weights' only
   const summed = addScaled(result.grads, trunkGrads);
   // In the order of model.params, as a single tape over the whole model would list them.
   const grads = Object.fromEntries(
