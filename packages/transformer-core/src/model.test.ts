@@ -328,6 +328,38 @@ describe('errors', () => {
     expect(errorCode(() => model.trunk(tf.zeros([1, 2, 4]) as tf.Tensor3D))).toContain('[B, T, 8]');
   });
 
+  it('never embeds an out-of-range id of a token-id tensor silently: NaN from its position on, or a gather error', () => {
+    const before = tf.memory().numTensors;
+    for (const bad of [11, -1, 111]) {
+      const tensorIds = tf.tensor2d([[1, 2, bad, 3], ids[0]?.slice(0, 4) ?? []], [2, 4], 'int32');
+      let logits: number[][][] | undefined;
+      try {
+        logits = tf.tidy(() => (model.forward(tensorIds).logits[0] as tf.Tensor).arraySync() as number[][][]);
+      } catch (error) {
+        // cpu's gather (and wasm's, above 256 tokens) checks the ids it reads anyway.
+        expect(String(error)).toContain(`GatherV2: the index value ${bad} is not in [0, 10]`);
+      }
+      tensorIds.dispose();
+      if (logits === undefined) continue;
+      // The row is causal: positions before the bad id are untouched, it and every later one are NaN.
+      const [row, other] = logits as [number[][], number[][]];
+      expect(row.map((position) => position.filter(Number.isNaN).length)).toEqual([0, 0, 11, 11]);
+      expect(other.flat().every(Number.isFinite)).toBe(true);
+    }
+    // Valid ids: a tensor gives exactly the logits of the same ids as arrays, and its gradients.
+    const asArrays = ids.map((row) => row.slice(0, 4));
+    const asTensor = tf.tensor2d(asArrays, [2, 4], 'int32');
+    const loss = (input: number[][] | tf.Tensor2D) => () =>
+      tf.sum(tf.square(model.forward(input).logits[0] as tf.Tensor)) as tf.Scalar;
+    const [fromArrays, fromTensor] = [tf.variableGrads(loss(asArrays)), tf.variableGrads(loss(asTensor))];
+    expect(fromTensor.value.dataSync()[0]).toBe(fromArrays.value.dataSync()[0]);
+    for (const [name, g] of Object.entries(fromArrays.grads)) {
+      expect(maxAbsDiff(fromTensor.grads[name] as tf.Tensor, g), name).toBe(0);
+    }
+    tf.dispose([fromArrays, fromTensor, asTensor]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('names missing, unknown and mis-shaped weights and loads nothing', () => {
     const before = Array.from((model.params['ln_f.weight'] as tf.Tensor).dataSync());
     const weights: Record<string, tf.Tensor> = { ...model.params };

@@ -132,10 +132,22 @@ export interface ForwardOutput {
   hiddenStates?: HiddenState[];
 }
 
-/** Token ids: an int32 tensor `[B, T]` or nested arrays. */
+/**
+ * Token ids, each in `[0, vocabSize)`: an int32 tensor `[B, T]` or nested arrays.
+ *
+ * Arrays are checked on the host: a bad id throws `ModelError` (`INPUT_INVALID`) before anything runs. A tensor is
+ * not read back (a device read per call would stall the GPU backends at every step); instead a few elementwise
+ * ops on the ids make the embedding of an id outside `[0, vocabSize)` NaN, and with it the logits at its position
+ * and at every later position of its row (a loss turns NaN, so `train` stops with `NonFiniteLossError`; sampling
+ * throws on the NaN logits). Backends whose gather reads the ids anyway (cpu, and wasm above 256 tokens) throw
+ * their own error first. Padding positions count too: pad with a valid id (`leftPad`'s `padId`), not -1.
+ */
 export type TokenIds = tf.Tensor2D | number[][];
 
-/** Input of {@link TransformerModel.forward}: token ids, or input embeddings `[B, T, dModel]` in their place. */
+/**
+ * Input of {@link TransformerModel.forward}: token ids (see {@link TokenIds} for how an out-of-range id in a tensor
+ * is reported), or input embeddings `[B, T, dModel]` in their place.
+ */
 export type ForwardInput =
   | TokenIds
   | {
@@ -193,13 +205,19 @@ export class TransformerModel {
     this.dropoutSeeds = () => Math.floor(stream() * 2 ** 32);
   }
 
-  /** Token embeddings `[B, T, dModel]` of `ids` (no positions: those are added by {@link TransformerModel.trunk}). */
+  /**
+   * Token embeddings `[B, T, dModel]` of `ids` (no positions: those are added by {@link TransformerModel.trunk}).
+   * An id of a tensor outside `[0, vocabSize)` gets a NaN embedding (see {@link TokenIds}).
+   */
   embed(ids: TokenIds): tf.Tensor3D {
     const idTensor = this.toIds(ids);
     try {
       return tf.tidy(() => {
         const [B, T] = idTensor.shape;
-        const rows = this.kernels.embedLookup(this.p.tokEmb, tf.reshape(idTensor, [B * T])); // [B·T, dModel]
+        const flat = tf.reshape(idTensor, [B * T]) as tf.Tensor1D;
+        let rows = this.kernels.embedLookup(this.p.tokEmb, flat); // [B·T, dModel]
+        // Arrays were checked on the host; a caller's tensor is not read back, so its bad ids are marked instead.
+        if (idTensor === ids) rows = tf.add(rows, nanWhereOutOfRange(flat, this.config.vocabSize));
         return tf.reshape(rows, [B, T, this.config.dModel]);
       });
     } finally {
@@ -521,6 +539,14 @@ export class TransformerModel {
     checkTokenIds(ids.flat(), this.config.vocabSize);
     return tf.tensor2d(ids, [ids.length, T], 'int32');
   }
+}
+
+// [N, 1]: NaN where an id lies outside [0, vocabSize), 0 elsewhere, from elementwise ops on the ids alone (no
+// device read). Added to the looked-up rows it makes a bad id's embedding NaN, so no backend embeds it silently:
+// wasm's one-hot lookup would give it a row of zeros. Adding 0 leaves every valid row, and its gradient, exact.
+function nanWhereOutOfRange(ids: tf.Tensor1D, vocabSize: number): tf.Tensor2D {
+  const outside = tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, vocabSize));
+  return tf.expandDims(tf.where(outside, tf.fill(ids.shape, Number.NaN), tf.zeros(ids.shape)), 1);
 }
 
 // Where `offset` (the positions before this input) comes from: the whole cache for a call that runs the trunk, or
