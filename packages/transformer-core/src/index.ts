@@ -32,6 +32,7 @@ export {
   type ForwardOptions,
   type ForwardOutput,
   type HiddenState,
+  type HiddenStateName,
   type RunOptions,
   type TokenIds,
   TransformerModel,

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
 import { KVCache } from './kv-cache.js';
-import { createModel, type TransformerModel } from './model.js';
+import { createModel, type HiddenState, type TransformerModel } from './model.js';
 
 const ids = [
   [1, 4, 2, 9, 0, 7],
@@ -139,6 +139,10 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
         ...requested.map((i) => `heads.${i}`),
       ]);
       for (const { tensor } of hiddenStates) expect(tensor.shape).toEqual([2, 6, 8]);
+      // The names are typed too: a misspelt one does not compile.
+      expectTypeOf<HiddenState['name']>().toEqualTypeOf<'embed' | `blocks.${number}` | `heads.${number}`>();
+      // @ts-expect-error 'block.0' is not a hidden state name
+      expect(hiddenStates.find((s) => s.name === 'block.0')).toBeUndefined();
       const state = (name: string) => hiddenStates.find((s) => s.name === name)?.tensor as tf.Tensor3D;
       // embed: token embedding plus learned positions (dropout is off).
       const x = model.embed(ids);

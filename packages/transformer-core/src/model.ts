@@ -106,10 +106,13 @@ export interface ForwardOptions extends TrunkOptions {
  */
 export type HiddenState = {
   /** `embed`, `blocks.<l>` or `heads.<i>`. */
-  name: string;
+  name: HiddenStateName;
   /** The state, `[B, T, dModel]`. */
   tensor: tf.Tensor3D;
 };
+
+/** The name of a {@link HiddenState}: `embed`, `blocks.<l>` for trunk block l, or `heads.<i>` for head i. */
+export type HiddenStateName = 'embed' | `blocks.${number}` | `heads.${number}`;
 
 /** Result of {@link TransformerModel.trunk}. The caller owns (and must dispose) every tensor. */
 export interface TrunkOutput {
@@ -358,7 +361,7 @@ export class TransformerModel {
       if (h === x) h = tf.clone(x);
       const hiddenStates: HiddenState[] = [{ name: 'embed', tensor: h }];
       this.p.blocks.forEach((blockParams, l) => {
-        const name = `blocks.${l}`;
+        const name: HiddenStateName = `blocks.${l}`;
         h = block(h, blockParams, this.attentionContext(call, options.kvCache, name, dropout, options));
         hiddenStates.push({ name, tensor: h });
       });
