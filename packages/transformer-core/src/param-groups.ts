@@ -94,11 +94,3 @@ export function setTrainable(options: SetTrainableOptions): void {
   }
   for (const name of names) (params[name] as tf.Variable).trainable = trainable;
 }
-
-/**
- * The trainable weights of `params` as `[name, variable]` pairs, in the order of `params`: what every gradient
- * helper differentiates (frozen weights get no gradient and no update).
- */
-export function trainableEntries(params: Record<string, tf.Variable>): Array<[string, tf.Variable]> {
-  return Object.entries(params).filter(([, v]) => v.trainable);
-}

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkHeadIndex } from '../input-checks.js';
 import type { RunOptions, TransformerModel } from '../model.js';
-import { trainableEntries } from '../param-groups.js';
+import { trainableOf } from '../train/check-gradients.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import { outsideTape } from './tape.js';
@@ -70,7 +70,7 @@ export function headGradients(options: HeadGradientsOptions): HeadGradients {
   if (dh !== undefined && !tf.util.arraysEqual(dh.shape, z.shape)) {
     throw new InvalidTrainingArgumentError('dh', `must be shaped like z [${z.shape}], got [${dh.shape}]`);
   }
-  const trainable = trainableEntries(model.params);
+  const trainable = Object.entries(trainableOf(model.params));
   let headLoss: tf.Scalar | undefined;
   try {
     return outsideTape(() =>

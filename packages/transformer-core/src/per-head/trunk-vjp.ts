@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkStates, isEmbeddingsInput } from '../input-checks.js';
 import type { ForwardInput, TokenIds, TransformerModel } from '../model.js';
-import { trainableEntries } from '../param-groups.js';
+import { trainableOf } from '../train/check-gradients.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import type { GradientRunOptions } from './head-gradients.js';
@@ -64,7 +64,7 @@ export interface TrunkVjp<R extends tf.TensorContainer> {
  */
 export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<R>): TrunkVjp<R> {
   const { model, input, run = {}, upstream } = options;
-  const trainable = trainableEntries(model.params);
+  const trainable = Object.entries(trainableOf(model.params));
   if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable weights');
   const embeds = isEmbeddingsInput(input) ? input.inputsEmbeds : undefined;
   // Checked here, not only by the trunk: the tape takes them as an input to differentiate with respect to.
