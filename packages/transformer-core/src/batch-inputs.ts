@@ -3,7 +3,7 @@
 // small [B, ·] integer grids, read back and checked on the CPU so that a bad value is a clear error instead of a
 // silently wrong gather (wasm's one-hot lookup turns an out-of-range id into a row of zeros).
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError } from './errors.js';
+import { invalidInput } from './input-checks.js';
 
 /**
  * Attention (padding) mask `[B, S]`, `S` = cached + new positions: 1 where a position holds a real token, 0 where it
@@ -31,7 +31,9 @@ export function readAttentionMask(mask: AttentionMaskInput, expected: Expected):
   const rows = readGrid(mask, 'attentionMask', ['int32', 'float32'], expected);
   for (const [b, row] of rows.entries()) {
     const bad = row.find((m) => m !== 0 && m !== 1);
-    if (bad !== undefined) fail(`attentionMask[${b}] holds ${bad}; use 1 for a real token and 0 for padding`);
+    if (bad !== undefined) {
+      invalidInput(`attentionMask[${b}] holds ${bad}; use 1 for a real token and 0 for padding`);
+    }
   }
   return rows;
 }
@@ -50,7 +52,7 @@ export function readPositionIds(
   for (const [b, row] of rows.entries()) {
     const bad = row.find((p) => !Number.isInteger(p) || p < 0 || p >= contextLength);
     if (bad !== undefined) {
-      fail(`positionIds[${b}] holds ${bad}, not an integer in [0, ${contextLength}) (contextLength)`);
+      invalidInput(`positionIds[${b}] holds ${bad}, not an integer in [0, ${contextLength}) (contextLength)`);
     }
   }
   return rows;
@@ -65,10 +67,14 @@ function readGrid(
   const want = `[${rows}, ${columns}] (${columnsMean})`;
   if (value instanceof tf.Tensor) {
     if (value.rank !== 2 || !dtypes.includes(value.dtype)) {
-      fail(`${field} must be a ${dtypes.join(' or ')} tensor ${want} (got ${value.dtype} [${value.shape}])`);
+      const kinds = dtypes.join(' or ');
+      const article = /^[aeiou]/.test(kinds) ? 'an' : 'a';
+      invalidInput(
+        `${field} must be ${article} ${kinds} tensor ${want} (got ${value.dtype} [${value.shape}])`,
+      );
     }
     if (value.shape[0] !== rows || value.shape[1] !== columns) {
-      fail(`${field} must have shape ${want} (got [${value.shape}])`);
+      invalidInput(`${field} must have shape ${want} (got [${value.shape}])`);
     }
     return value.arraySync();
   }
@@ -80,11 +86,7 @@ function readGrid(
     const got = Array.isArray(value)
       ? `${value.length} rows of lengths ${value.map((r) => r?.length)}`
       : typeof value;
-    fail(`${field} must be ${rows} rows of ${columns} numbers, ${want} (got ${got})`);
+    invalidInput(`${field} must be ${rows} rows of ${columns} numbers, ${want} (got ${got})`);
   }
   return value;
-}
-
-function fail(message: string): never {
-  throw new ModelError('INPUT_INVALID', message);
 }

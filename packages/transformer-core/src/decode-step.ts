@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
 import { ModelError } from './errors.js';
+import { isEmbeddingsInput } from './input-checks.js';
 import type { KVCache } from './kv-cache.js';
 import type { ForwardInput, TransformerModel } from './model.js';
 
@@ -67,7 +68,7 @@ export function decodeStep(
 
 // T of well-formed input; 0 when it cannot be read (forward then reports what is wrong).
 function inputLength(input: ForwardInput): number {
+  if (isEmbeddingsInput(input)) return input.inputsEmbeds?.shape?.[1] ?? 0;
   if (input instanceof tf.Tensor) return input.shape[1] ?? 0;
-  if (Array.isArray(input)) return input[0]?.length ?? 0;
-  return input?.inputsEmbeds?.shape?.[1] ?? 0;
+  return Array.isArray(input) ? (input[0]?.length ?? 0) : 0;
 }

@@ -221,7 +221,9 @@ describe('generate', () => {
       failure(() =>
         generate(model, { inputsEmbeds: tf.zeros([1, 3, 4]) as tf.Tensor3D }, { maxNewTokens: 1 }),
       ),
-    ).toContain('generate: prompt.inputsEmbeds must be a float32 tensor [B, P, 8] (got float32 [1,3,4])');
+    ).toContain(
+      'generate: prompt.inputsEmbeds must be a float32 tensor [B, T, 8] with B, T ≥ 1 (got float32 [1,3,4])',
+    );
     const mask = [
       [1, 0, 1],
       [0, 1, 1],
@@ -285,7 +287,7 @@ describe('decodeStep', () => {
     );
     decodeStep(model, [[6]], { kvCache: cache, heads: [0, 1] }); // head 2 falls behind
     expect(() => decodeStep(model, [[7]], { kvCache: cache, heads: [0, 1, 2] })).toThrow(
-      'head 2 has 5 cached positions but the trunk has 6',
+      'head 2 has 5 cached positions but needs 6: the KV cache holds 6 positions before this input',
     );
     expect(cache.length).toBe(6);
     expect(tf.memory().numTensors).toBe(held);

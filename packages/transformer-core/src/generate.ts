@@ -1,9 +1,9 @@
 import { decodeStep } from './decode-step.js';
-import { ModelError } from './errors.js';
+import { checkTokenIds, invalidInput } from './input-checks.js';
 import { KVCache } from './kv-cache.js';
 import { paddedWindow } from './left-padding.js';
 import type { TransformerModel } from './model.js';
-import { checkTokenIds, type EmbeddingsPrompt, type GeneratePrompt, PromptSource } from './prompt-source.js';
+import { type EmbeddingsPrompt, type GeneratePrompt, PromptSource } from './prompt-source.js';
 import {
   checkSamplingOptions,
   type SamplingOptions,
@@ -124,27 +124,24 @@ function rowSeeds(seed: number | number[] = 0, rows: number): number[] {
 }
 
 function checkOptions(model: TransformerModel, source: PromptSource, options: GenerateOptions): void {
-  const fail = (message: string): never => {
-    throw new ModelError('INPUT_INVALID', `generate: ${message}`);
-  };
   const { maxNewTokens, seed = 0, slideWindow = false } = options;
   const { contextLength } = model.config;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) {
-    fail(`maxNewTokens must be a non-negative integer (got ${maxNewTokens})`);
+    invalidInput(`generate: maxNewTokens must be a non-negative integer (got ${maxNewTokens})`);
   }
   // The last new token is returned without being fed back, so it needs no position of its own.
   if (!slideWindow && source.width + maxNewTokens - 1 > contextLength) {
     const prompt = source.pads.length === 1 ? 'prompt' : 'longest prompt';
-    fail(
-      `${prompt} (${source.width}) + maxNewTokens (${maxNewTokens}) - 1 exceeds contextLength ${contextLength}; shorten it or pass slideWindow: true`,
+    invalidInput(
+      `generate: ${prompt} (${source.width}) + maxNewTokens (${maxNewTokens}) - 1 exceeds contextLength ${contextLength}; shorten it or pass slideWindow: true`,
     );
   }
   checkSamplingOptions(options, 'generate');
-  checkTokenIds(model, options.stopTokens ?? []);
+  checkTokenIds(options.stopTokens ?? [], model.config.vocabSize, 'generate: ');
   const seeds = rowSeeds(seed, source.pads.length);
   if (seeds.length !== source.pads.length || seeds.some((s) => !Number.isInteger(s))) {
-    fail(
-      `seed must be an integer or one integer per prompt row (${source.pads.length}) (got ${JSON.stringify(seed)})`,
+    invalidInput(
+      `generate: seed must be an integer or one integer per prompt row (${source.pads.length}) (got ${JSON.stringify(seed)})`,
     );
   }
 }

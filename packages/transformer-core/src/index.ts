@@ -17,7 +17,14 @@ export { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 export { linear } from './kernels/linear.js';
 export { loadWasmKernels, wasmKernelsAvailable } from './kernels/wasm-host.js';
 export { KVCache } from './kv-cache.js';
-export { type LeftPaddedBatch, type LeftPadOptions, leftPad } from './left-padding.js';
+export {
+  type LeftPaddedBatch,
+  type LeftPadOptions,
+  leftPad,
+  type PaddedWindow,
+  paddedWindow,
+  type WindowColumns,
+} from './left-padding.js';
 export {
   type CreateModelOptions,
   createModel,
@@ -25,6 +32,7 @@ export {
   type ForwardOptions,
   type ForwardOutput,
   type HiddenState,
+  type HiddenStateName,
   type RunOptions,
   type TokenIds,
   TransformerModel,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
-import { KVCache } from './kv-cache.js';
+import { cacheState, KVCache } from './kv-cache.js';
 import { createModel } from './model.js';
 
 const sequence = [
@@ -130,8 +130,9 @@ describe('KV cache', () => {
       expect(tf.memory().numTensors).toBe(held);
     }
     // One trunk block and two head blocks, each with its keys and values over all 9 positions.
-    expect(cache.layerNames()).toEqual(['blocks.0', 'heads.0', 'heads.1']);
-    for (const name of cache.layerNames()) expect(cache.peek(name)?.contents?.k.shape).toEqual([2, 2, 9, 4]);
+    const state = cacheState(cache);
+    expect(state.layerNames()).toEqual(['blocks.0', 'heads.0', 'heads.1']);
+    for (const name of state.layerNames()) expect(state.peek(name)?.contents?.k.shape).toEqual([2, 2, 9, 4]);
     cache.dispose();
     model.dispose();
   });
@@ -210,6 +211,34 @@ describe('KV cache', () => {
     },
   );
 
+  it('offers users length, truncate and dispose only: the internals are on neither the type nor the object', () => {
+    const model = createModel(config);
+    const cache = new KVCache();
+    tf.dispose(model.forward([[1, 2]], { kvCache: cache }).logits);
+    expect(Object.getOwnPropertyNames(KVCache.prototype).sort()).toEqual([
+      'constructor',
+      'dispose',
+      'length',
+      'truncate',
+    ]);
+    expect(Reflect.ownKeys(cache)).toEqual([]);
+    const loose = cache as unknown as Record<string, unknown>;
+    for (const name of ['advance', 'atomically', 'layer', 'peek', 'layerNames', 'layers', 'positions']) {
+      expect(loose[name], name).toBeUndefined();
+    }
+    // Once callable: it moved the position count past the layers' contents and broke every later forward.
+    // @ts-expect-error advance is not part of KVCache's type
+    expect(() => cache.advance(3)).toThrow(TypeError);
+    expect(cache.length).toBe(2);
+    tf.dispose(model.forward([[3]], { kvCache: cache }).logits);
+    expect(cache.length).toBe(3);
+    expect(failure(() => model.forward([[3]], { kvCache: {} as KVCache }))).toBe(
+      'CACHE_INVALID: kvCache must be a KVCache made by `new KVCache()`',
+    );
+    cache.dispose();
+    model.dispose();
+  });
+
   it('rejects bad truncation', () => {
     const model = createModel(config);
     const cache = new KVCache();
@@ -227,10 +256,11 @@ describe('KV cache', () => {
 
 // Everything observable about a cache: its length and, per layer, the stored keys and values.
 function snapshot(cache: KVCache) {
+  const state = cacheState(cache);
   return {
     length: cache.length,
-    layers: cache.layerNames().map((name) => {
-      const contents = cache.peek(name)?.contents;
+    layers: state.layerNames().map((name) => {
+      const contents = state.peek(name)?.contents;
       return {
         name,
         shape: contents?.k.shape,
@@ -261,7 +291,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'a head that never saw the cache',
       (cache) => model.forward([[3]], { heads: [0, 1], kvCache: cache }),
-      'CACHE_INVALID: head 1 has 0 cached positions but the trunk has 2 before this input; run head 1 in every forward that uses this cache',
+      'CACHE_INVALID: head 1 has 0 cached positions but needs 2: the KV cache holds 2 positions before this input; run head 1 in every forward that uses this cache',
     ],
     [
       'a head listed twice',
@@ -291,7 +321,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'mis-shaped input embeddings',
       (cache) => model.forward({ inputsEmbeds: tf.zeros([1, 1, 4]) as tf.Tensor3D }, { kvCache: cache }),
-      'INPUT_INVALID: inputsEmbeds must be [B, T, 8] with B, T ≥ 1 (got [1,1,4])',
+      'INPUT_INVALID: inputsEmbeds must be a float32 tensor [B, T, 8] with B, T ≥ 1 (got float32 [1,1,4])',
     ],
     [
       'an attention mask that does not cover the cached positions',
@@ -311,7 +341,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'position ids as a float tensor',
       (cache) => model.forward([[3]], { kvCache: cache, positionIds: tf.tensor2d([[2]]) }),
-      'INPUT_INVALID: positionIds must be a int32 tensor [1, 1] (B = 1; T = 1 new positions) (got float32 [1,1])',
+      'INPUT_INVALID: positionIds must be an int32 tensor [1, 1] (B = 1; T = 1 new positions) (got float32 [1,1])',
     ],
     [
       'another model’s cache',
@@ -331,7 +361,7 @@ describe('KV cache: a call that throws leaves the cache exactly as it was', () =
     [
       'a head alone that would skip cached positions',
       (cache) => model.head(1, z(1, 1), { kvCache: cache }),
-      'CACHE_INVALID: head 1 has 0 cached positions but the trunk has 1 before this input; run head 1 in every forward that uses this cache',
+      'CACHE_INVALID: head 1 has 0 cached positions but needs 1: the KV cache holds 2 positions and this input is the last 1 of them; run head 1 in every forward that uses this cache',
     ],
   ];
 

@@ -87,49 +87,17 @@ class LayerCache {
   }
 }
 
-/**
- * Key/value cache for incremental decoding. Pass the same cache to successive `forward` calls: each call
- * attends over everything cached and appends its own positions. `truncate(n)` rolls back to the first `n`
- * positions (speculative decoding rejects drafted tokens this way). A cache belongs to one model and batch
- * size; the caller owns it and must `dispose()` it.
- *
- * A call that uses the cache changes it all at once or not at all: `forward`, `trunk` and `head` check the
- * cache against their input before running and discard every write of a call that throws.
- */
-export class KVCache {
+// What a KVCache holds, and the operations only the model's own calls may use (writing layers, advancing the
+// position count, committing or discarding a call's writes). It is kept outside the class, in a WeakMap, so that
+// neither the public type nor the object a user holds reaches it: `cache.advance(3)` would otherwise desynchronise
+// the position count from the layers.
+class CacheState {
   private readonly layers = new Map<string, LayerCache>();
-  private positions = 0;
   private inCall = false;
+  /** Positions the trunk has processed (committed calls only, but see {@link CacheState.atomically}). */
+  positions = 0;
 
-  /** Number of positions the trunk has processed into this cache; the next forward starts at this position. */
-  get length(): number {
-    return this.positions;
-  }
-
-  /**
-   * Rolls the cache back to its first `length` positions, for every layer and head.
-   *
-   * @throws {ModelError} when `length` is negative, fractional or larger than {@link KVCache.length}.
-   */
-  truncate(length: number): void {
-    if (!Number.isInteger(length) || length < 0 || length > this.positions) {
-      throw new ModelError(
-        'CACHE_INVALID',
-        `KVCache.truncate(length): length must be an integer in [0, ${this.positions}] (got ${length})`,
-      );
-    }
-    for (const layer of this.layers.values()) layer.truncate(length);
-    this.positions = length;
-  }
-
-  /** Frees every cached tensor; the cache is empty afterwards and can be reused. */
-  dispose(): void {
-    for (const layer of this.layers.values()) layer.dispose();
-    this.layers.clear();
-    this.positions = 0;
-  }
-
-  /** @internal The cache of the attention layer named `name` (e.g. `blocks.0`), created on first use. */
+  /** The cache of the attention layer named `name` (e.g. `blocks.0`), created on first use. */
   layer(name: string): LayerCache {
     let layer = this.layers.get(name);
     if (layer === undefined) {
@@ -139,25 +107,25 @@ export class KVCache {
     return layer;
   }
 
-  /** @internal The cache of the layer named `name` if it exists, without creating it. */
+  /** The cache of the layer named `name` if it exists, without creating it. */
   peek(name: string): LayerCache | undefined {
     return this.layers.get(name);
   }
 
-  /** @internal Names of the layers that have a cache, in order of first use. */
+  /** Names of the layers that have a cache, in order of first use. */
   layerNames(): string[] {
     return [...this.layers.keys()];
   }
 
-  /** @internal Records that the trunk has processed `count` more positions (undone if the call throws). */
+  /** Records that the trunk has processed `count` more positions (undone if the call throws). */
   advance(count: number): void {
     this.positions += count;
   }
 
   /**
-   * @internal Runs one model call's writes as a unit: when `call` returns, every staged layer write is committed;
-   * when it throws, every staged write is discarded and the position count restored. Nested calls (the trunk
-   * and heads inside `forward`) join the outermost one.
+   * Runs one model call's writes as a unit: when `call` returns, every staged layer write is committed; when it
+   * throws, every staged write is discarded and the position count restored. Nested calls (the trunk and heads
+   * inside `forward`) join the outermost one.
    */
   atomically<R>(call: () => R): R {
     if (this.inCall) return call();
@@ -179,6 +147,75 @@ export class KVCache {
       this.inCall = false;
     }
   }
+
+  /** Keeps the first `length` positions of every layer (`length` already checked). */
+  truncate(length: number): void {
+    for (const layer of this.layers.values()) layer.truncate(length);
+    this.positions = length;
+  }
+
+  dispose(): void {
+    for (const layer of this.layers.values()) layer.dispose();
+    this.layers.clear();
+    this.positions = 0;
+  }
 }
 
-export type { LayerCache };
+const states = new WeakMap<KVCache, CacheState>();
+
+/**
+ * Key/value cache for incremental decoding. Pass the same cache to successive `forward` calls: each call
+ * attends over everything cached and appends its own positions. `truncate(n)` rolls back to the first `n`
+ * positions (speculative decoding rejects drafted tokens this way). A cache belongs to one model and batch
+ * size; the caller owns it and must `dispose()` it.
+ *
+ * A call that uses the cache changes it all at once or not at all: `forward`, `trunk` and `head` check the
+ * cache against their input before running and discard every write of a call that throws. Only those calls
+ * write to it: its contents are not reachable from outside the package.
+ */
+export class KVCache {
+  /** An empty cache. */
+  constructor() {
+    states.set(this, new CacheState());
+  }
+
+  /** Number of positions the trunk has processed into this cache; the next forward starts at this position. */
+  get length(): number {
+    return cacheState(this).positions;
+  }
+
+  /**
+   * Rolls the cache back to its first `length` positions, for every layer and head.
+   *
+   * @throws {ModelError} when `length` is negative, fractional or larger than {@link KVCache.length}.
+   */
+  truncate(length: number): void {
+    const state = cacheState(this);
+    if (!Number.isInteger(length) || length < 0 || length > state.positions) {
+      throw new ModelError(
+        'CACHE_INVALID',
+        `KVCache.truncate(length): length must be an integer in [0, ${state.positions}] (got ${length})`,
+      );
+    }
+    state.truncate(length);
+  }
+
+  /** Frees every cached tensor; the cache is empty afterwards and can be reused. */
+  dispose(): void {
+    cacheState(this).dispose();
+  }
+}
+
+/**
+ * The internals of `cache`, for the model's calls and for tests; not exported from the package, so a user's cache
+ * changes only through `forward`, `trunk`, `head` and the public methods.
+ */
+export function cacheState(cache: KVCache): CacheState {
+  const state = states.get(cache);
+  if (state === undefined) {
+    throw new ModelError('CACHE_INVALID', 'kvCache must be a KVCache made by `new KVCache()`');
+  }
+  return state;
+}
+
+export type { CacheState, LayerCache };

@@ -1,7 +1,7 @@
 // Left padding puts sequences of different lengths into one [B, W] batch with their last tokens aligned, so that
 // every row's next token is predicted at the same (last) column: what batched decoding needs, and what the
 // Coconut collator does so that latent slots share columns.
-import { ModelError } from './errors.js';
+import { invalidInput } from './input-checks.js';
 
 /** A batch of token rows right-aligned by left padding, ready for `forward(ids, { attentionMask, positionIds })`. */
 export interface LeftPaddedBatch {
@@ -37,13 +37,10 @@ export function leftPad(rows: number[][], options: LeftPadOptions = {}): LeftPad
   const longest = Math.max(0, ...rows.map((row) => row.length));
   const { padId = 0, width = longest } = options;
   if (rows.length === 0 || rows.some((row) => row.length === 0)) {
-    throw new ModelError('INPUT_INVALID', 'leftPad: rows must be a non-empty list of non-empty token rows');
+    invalidInput('leftPad: rows must be a non-empty list of non-empty token rows');
   }
   if (!Number.isInteger(width) || width < longest) {
-    throw new ModelError(
-      'INPUT_INVALID',
-      `leftPad: width must be an integer ≥ the longest row (${longest}) (got ${width})`,
-    );
+    invalidInput(`leftPad: width must be an integer ≥ the longest row (${longest}) (got ${width})`);
   }
   const pads = rows.map((row) => width - row.length);
   const { attentionMask, positionIds } = paddedWindow(pads, { start: 0, from: 0, to: width });
@@ -61,17 +58,52 @@ export interface WindowColumns {
   to: number;
 }
 
+/** The per-call inputs {@link paddedWindow} returns, ready to spread into `forward` or `decodeStep` options. */
+export interface PaddedWindow {
+  /** `[B, to − start]`: the columns the KV cache holds after this call, 1 = real token, 0 = padding. */
+  attentionMask: number[][];
+  /** `[B, to − from]`: the position of each fed column within its row (0 at padding). */
+  positionIds: number[][];
+}
+
 /**
- * The attention mask over columns `[start, to)` (cached + new) and the position ids of columns `[from, to)` of a
- * layout whose row b has `pads[b]` padding columns first. A row's first visible token is at position 0.
+ * The `attentionMask` and `positionIds` of one call on a left-padded batch whose row b has `pads[b]` padding
+ * columns before its tokens, when the call feeds columns `[from, to)` into a KV cache that holds columns
+ * `[start, from)`:
+ *
+ *     attentionMask[b][c − start] = c < pads[b] ? 0 : 1                   for c in [start, to)
+ *     positionIds[b][c − from]    = c < pads[b] ? 0 : c − max(pads[b], start)   for c in [from, to)
+ *
+ * so every row's real tokens get the logits they would get alone. `leftPad` uses it with `start = from = 0` and
+ * `to` = the width; a decoder feeding one column per step (batched speculative decoding, Coconut's latent passes)
+ * calls it with `from = to − 1` each step; one that crops its context (as `generate` with `slideWindow`) moves
+ * `start` and refills an emptied cache from `from = start`.
+ *
+ * @example Batched cached decoding: the prompt columns, then one column per step.
+ * ```ts
+ * const { ids, attentionMask, positionIds } = leftPad(prompts);
+ * const pads = attentionMask.map((row) => row.indexOf(1));
+ * const cache = new KVCache();
+ * let logits = decodeStep(model, ids, { kvCache: cache, attentionMask, positionIds });
+ * // … pick next[b] for every row from logits[0][b][0], then, for the column at index `w`:
+ * logits = decodeStep(model, next.map((t) => [t]), { kvCache: cache, ...paddedWindow(pads, { start: 0, from: w, to: w + 1 }) });
+ * ```
+ *
+ * @throws {ModelError} (`INPUT_INVALID`) unless `pads` are integers ≥ 0 and the columns integers with
+ * `0 ≤ start ≤ from < to`.
  */
-export function paddedWindow(
-  pads: number[],
-  { start, from, to }: WindowColumns,
-): { attentionMask: number[][]; positionIds: number[][] } {
-  const columns = (a: number, b: number) => Array.from({ length: b - a }, (_, j) => a + j);
+export function paddedWindow(pads: number[], columns: WindowColumns): PaddedWindow {
+  const { start, from, to } = columns;
+  if (![start, from, to].every(Number.isInteger) || !(start >= 0 && start <= from && from < to)) {
+    invalidInput(
+      `paddedWindow: columns must be integers with 0 ≤ start ≤ from < to (got start ${start}, from ${from}, to ${to})`,
+    );
+  }
+  const bad = pads.find((pad) => !Number.isInteger(pad) || pad < 0);
+  if (bad !== undefined) invalidInput(`paddedWindow: pads must be integers ≥ 0 (got ${bad})`);
+  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, j) => a + j);
   return {
-    attentionMask: pads.map((pad) => columns(start, to).map((c) => (c < pad ? 0 : 1))),
-    positionIds: pads.map((pad) => columns(from, to).map((c) => (c < pad ? 0 : c - Math.max(pad, start)))),
+    attentionMask: pads.map((pad) => range(start, to).map((c) => (c < pad ? 0 : 1))),
+    positionIds: pads.map((pad) => range(from, to).map((c) => (c < pad ? 0 : c - Math.max(pad, start)))),
   };
 }

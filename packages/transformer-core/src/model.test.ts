@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
 import { ModelError } from './errors.js';
 import { KVCache } from './kv-cache.js';
-import { createModel, type TransformerModel } from './model.js';
+import { createModel, type HiddenState, type TransformerModel } from './model.js';
 
 const ids = [
   [1, 4, 2, 9, 0, 7],
@@ -139,6 +139,10 @@ describe.each(VARIANTS)('model: %s', (_, config) => {
         ...requested.map((i) => `heads.${i}`),
       ]);
       for (const { tensor } of hiddenStates) expect(tensor.shape).toEqual([2, 6, 8]);
+      // The names are typed too: a misspelt one does not compile.
+      expectTypeOf<HiddenState['name']>().toEqualTypeOf<'embed' | `blocks.${number}` | `heads.${number}`>();
+      // @ts-expect-error 'block.0' is not a hidden state name
+      expect(hiddenStates.find((s) => s.name === 'block.0')).toBeUndefined();
       const state = (name: string) => hiddenStates.find((s) => s.name === name)?.tensor as tf.Tensor3D;
       // embed: token embedding plus learned positions (dropout is off).
       const x = model.embed(ids);
@@ -326,6 +330,38 @@ describe('errors', () => {
     cache.dispose();
     expect(errorCode(() => model.forward([[1]], { heads: [] }))).toContain('at least one head');
     expect(errorCode(() => model.trunk(tf.zeros([1, 2, 4]) as tf.Tensor3D))).toContain('[B, T, 8]');
+  });
+
+  it('never embeds an out-of-range id of a token-id tensor silently: NaN from its position on, or a gather error', () => {
+    const before = tf.memory().numTensors;
+    for (const bad of [11, -1, 111]) {
+      const tensorIds = tf.tensor2d([[1, 2, bad, 3], ids[0]?.slice(0, 4) ?? []], [2, 4], 'int32');
+      let logits: number[][][] | undefined;
+      try {
+        logits = tf.tidy(() => (model.forward(tensorIds).logits[0] as tf.Tensor).arraySync() as number[][][]);
+      } catch (error) {
+        // cpu's gather (and wasm's, above 256 tokens) checks the ids it reads anyway.
+        expect(String(error)).toContain(`GatherV2: the index value ${bad} is not in [0, 10]`);
+      }
+      tensorIds.dispose();
+      if (logits === undefined) continue;
+      // The row is causal: positions before the bad id are untouched, it and every later one are NaN.
+      const [row, other] = logits as [number[][], number[][]];
+      expect(row.map((position) => position.filter(Number.isNaN).length)).toEqual([0, 0, 11, 11]);
+      expect(other.flat().every(Number.isFinite)).toBe(true);
+    }
+    // Valid ids: a tensor gives exactly the logits of the same ids as arrays, and its gradients.
+    const asArrays = ids.map((row) => row.slice(0, 4));
+    const asTensor = tf.tensor2d(asArrays, [2, 4], 'int32');
+    const loss = (input: number[][] | tf.Tensor2D) => () =>
+      tf.sum(tf.square(model.forward(input).logits[0] as tf.Tensor)) as tf.Scalar;
+    const [fromArrays, fromTensor] = [tf.variableGrads(loss(asArrays)), tf.variableGrads(loss(asTensor))];
+    expect(fromTensor.value.dataSync()[0]).toBe(fromArrays.value.dataSync()[0]);
+    for (const [name, g] of Object.entries(fromArrays.grads)) {
+      expect(maxAbsDiff(fromTensor.grads[name] as tf.Tensor, g), name).toBe(0);
+    }
+    tf.dispose([fromArrays, fromTensor, asTensor]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('names missing, unknown and mis-shaped weights and loads nothing', () => {

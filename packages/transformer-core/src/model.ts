@@ -9,8 +9,16 @@ import {
 import { block } from './block.js';
 import { type ModelConfig, type ModelConfigInput, parseModelConfig } from './config.js';
 import { ModelError } from './errors.js';
+import {
+  checkHeadIndex,
+  checkHeadList,
+  checkStates,
+  checkTokenIds,
+  invalidInput,
+  isEmbeddingsInput,
+} from './input-checks.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
-import type { KVCache } from './kv-cache.js';
+import { cacheState, type KVCache } from './kv-cache.js';
 import { type HeadParams, initParams, type ModelParams } from './params.js';
 import { mixSeed, mulberry32 } from './random.js';
 import { type RopeAngles, type RopeTables, ropeAngles, ropeTables } from './rope.js';
@@ -98,10 +106,13 @@ export interface ForwardOptions extends TrunkOptions {
  */
 export type HiddenState = {
   /** `embed`, `blocks.<l>` or `heads.<i>`. */
-  name: string;
+  name: HiddenStateName;
   /** The state, `[B, T, dModel]`. */
   tensor: tf.Tensor3D;
 };
+
+/** The name of a {@link HiddenState}: `embed`, `blocks.<l>` for trunk block l, or `heads.<i>` for head i. */
+export type HiddenStateName = 'embed' | `blocks.${number}` | `heads.${number}`;
 
 /** Result of {@link TransformerModel.trunk}. The caller owns (and must dispose) every tensor. */
 export interface TrunkOutput {
@@ -124,10 +135,22 @@ export interface ForwardOutput {
   hiddenStates?: HiddenState[];
 }
 
-/** Token ids: an int32 tensor `[B, T]` or nested arrays. */
+/**
+ * Token ids, each in `[0, vocabSize)`: an int32 tensor `[B, T]` or nested arrays.
+ *
+ * Arrays are checked on the host: a bad id throws `ModelError` (`INPUT_INVALID`) before anything runs. A tensor is
+ * not read back (a device read per call would stall the GPU backends at every step); instead a few elementwise
+ * ops on the ids make the embedding of an id outside `[0, vocabSize)` NaN, and with it the logits at its position
+ * and at every later position of its row (a loss turns NaN, so `train` stops with `NonFiniteLossError`; sampling
+ * throws on the NaN logits). Backends whose gather reads the ids anyway (cpu, and wasm above 256 tokens) throw
+ * their own error first. Padding positions count too: pad with a valid id (`leftPad`'s `padId`), not -1.
+ */
 export type TokenIds = tf.Tensor2D | number[][];
 
-/** Input of {@link TransformerModel.forward}: token ids, or input embeddings `[B, T, dModel]` in their place. */
+/**
+ * Input of {@link TransformerModel.forward}: token ids (see {@link TokenIds} for how an out-of-range id in a tensor
+ * is reported), or input embeddings `[B, T, dModel]` in their place.
+ */
 export type ForwardInput =
   | TokenIds
   | {
@@ -185,13 +208,19 @@ export class TransformerModel {
     this.dropoutSeeds = () => Math.floor(stream() * 2 ** 32);
   }
 
-  /** Token embeddings `[B, T, dModel]` of `ids` (no positions: those are added by {@link TransformerModel.trunk}). */
+  /**
+   * Token embeddings `[B, T, dModel]` of `ids` (no positions: those are added by {@link TransformerModel.trunk}).
+   * An id of a tensor outside `[0, vocabSize)` gets a NaN embedding (see {@link TokenIds}).
+   */
   embed(ids: TokenIds): tf.Tensor3D {
     const idTensor = this.toIds(ids);
     try {
       return tf.tidy(() => {
         const [B, T] = idTensor.shape;
-        const rows = this.kernels.embedLookup(this.p.tokEmb, tf.reshape(idTensor, [B * T])); // [B·T, dModel]
+        const flat = tf.reshape(idTensor, [B * T]) as tf.Tensor1D;
+        let rows = this.kernels.embedLookup(this.p.tokEmb, flat); // [B·T, dModel]
+        // Arrays were checked on the host; a caller's tensor is not read back, so its bad ids are marked instead.
+        if (idTensor === ids) rows = tf.add(rows, nanWhereOutOfRange(flat, this.config.vocabSize));
         return tf.reshape(rows, [B, T, this.config.dModel]);
       });
     } finally {
@@ -206,7 +235,7 @@ export class TransformerModel {
    * @throws {ModelError} before running, when `x`, the cache, `attentionMask` or `positionIds` do not fit.
    */
   trunk(x: tf.Tensor3D, options: TrunkOptions = {}): TrunkOutput {
-    const [B, T] = this.checkStates(x, 'trunk input');
+    const [B, T] = checkStates(x, this.config.dModel, 'trunk input');
     const cache = options.kvCache;
     const offset = this.checkPositions(T, cache);
     if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads: [] });
@@ -222,7 +251,7 @@ export class TransformerModel {
    */
   head(i: number, z: tf.Tensor3D, options: RunOptions = {}): tf.Tensor3D {
     const headParams = this.checkHead(i);
-    const [B, T] = this.checkStates(z, `head ${i} input`);
+    const [B, T] = checkStates(z, this.config.dModel, `head ${i} input`);
     if (headParams.type === 'linear') return this.kernels.linear(z, headParams.weight);
     const cache = options.kvCache;
     const offset = cache ? cache.length - T : 0;
@@ -256,11 +285,11 @@ export class TransformerModel {
    * @throws {ModelError} (`INPUT_INVALID` or `CACHE_INVALID`) naming the argument at fault.
    */
   forward(input: ForwardInput, options: ForwardOptions = {}): ForwardOutput {
-    const heads = this.checkHeads(options.heads ?? [0]);
-    const embeds = isEmbeddings(input) ? input.inputsEmbeds : undefined;
+    const heads = checkHeadList(options.heads ?? [0], this.config.heads.count);
+    const embeds = isEmbeddingsInput(input) ? input.inputsEmbeds : undefined;
     const ids = embeds ? undefined : this.toIds(input as TokenIds);
     try {
-      const [B, T] = ids ? ids.shape : this.checkStates(embeds as tf.Tensor3D, 'inputsEmbeds');
+      const [B, T] = ids ? ids.shape : checkStates(embeds as tf.Tensor3D, this.config.dModel, 'inputsEmbeds');
       const cache = options.kvCache;
       const offset = this.checkPositions(T, cache);
       if (cache) this.checkCache(cache, { batchSize: B, offset, trunk: true, heads });
@@ -332,13 +361,13 @@ export class TransformerModel {
       if (h === x) h = tf.clone(x);
       const hiddenStates: HiddenState[] = [{ name: 'embed', tensor: h }];
       this.p.blocks.forEach((blockParams, l) => {
-        const name = `blocks.${l}`;
+        const name: HiddenStateName = `blocks.${l}`;
         h = block(h, blockParams, this.attentionContext(call, options.kvCache, name, dropout, options));
         hiddenStates.push({ name, tensor: h });
       });
       return options.returnHiddenStates ? { output: h, hiddenStates } : { output: h };
     });
-    options.kvCache?.advance(T);
+    if (options.kvCache) cacheState(options.kvCache).advance(T);
     return result;
   }
 
@@ -374,7 +403,7 @@ export class TransformerModel {
     const call = this.prepareCall(B, T, offset, options);
     try {
       const run = () => body(call);
-      return options.kvCache ? options.kvCache.atomically(run) : run();
+      return options.kvCache ? cacheState(options.kvCache).atomically(run) : run();
     } finally {
       call.dispose();
     }
@@ -420,7 +449,7 @@ export class TransformerModel {
       rope: call.rope,
       offset: call.offset,
       padding: call.padding,
-      cache: cache?.layer(layerName),
+      cache: cache && cacheState(cache).layer(layerName),
       dropout,
       dropoutActive: this.dropoutActive(options),
       kernels: this.kernels,
@@ -441,49 +470,14 @@ export class TransformerModel {
   }
 
   private checkHead(i: number): HeadParams {
-    const headParams = this.p.heads[i];
-    if (!Number.isInteger(i) || headParams === undefined) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `head index must be an integer in [0, ${this.config.heads.count - 1}] (got ${i})`,
-      );
-    }
-    return headParams;
-  }
-
-  private checkHeads(heads: number[]): number[] {
-    if (heads.length === 0)
-      throw new ModelError('INPUT_INVALID', 'options.heads must name at least one head');
-    for (const i of heads) this.checkHead(i);
-    const repeated = heads.find((i, j) => heads.indexOf(i) !== j);
-    if (repeated !== undefined) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        `options.heads names head ${repeated} twice; name each head once`,
-      );
-    }
-    return heads;
-  }
-
-  // [B, T] of a residual-stream input [B, T, dModel].
-  private checkStates(x: tf.Tensor3D, what: string): [number, number] {
-    const d = this.config.dModel;
-    const [B = 0, T = 0] = x instanceof tf.Tensor ? x.shape : [];
-    if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[2] !== d || B < 1 || T < 1) {
-      const got = x instanceof tf.Tensor ? `[${x.shape}]` : typeof x;
-      throw new ModelError('INPUT_INVALID', `${what} must be [B, T, ${d}] with B, T ≥ 1 (got ${got})`);
-    }
-    if (x.dtype !== 'float32') {
-      throw new ModelError('INPUT_INVALID', `${what} must be float32 (got ${x.dtype})`);
-    }
-    return [B, T];
+    checkHeadIndex(i, this.config.heads.count);
+    return this.p.heads[i] as HeadParams;
   }
 
   private checkPositions(T: number, cache: KVCache | undefined): number {
     const offset = cache?.length ?? 0;
     if (offset + T > this.config.contextLength) {
-      throw new ModelError(
-        'INPUT_INVALID',
+      invalidInput(
         `sequence too long: ${offset} cached + ${T} new positions exceed contextLength ${this.config.contextLength}`,
       );
     }
@@ -509,7 +503,7 @@ export class TransformerModel {
       ...headLayers,
     ];
     for (const { i, name } of layers) {
-      const layer = cache.peek(name);
+      const layer = cacheState(cache).peek(name);
       const [b, h, hd] = layer?.geometry ?? [batchSize, nHeads, headDim];
       if (b !== batchSize) {
         throw new ModelError(
@@ -528,7 +522,7 @@ export class TransformerModel {
       throw new ModelError(
         'CACHE_INVALID',
         i >= 0
-          ? `head ${i} has ${cached} cached positions but the trunk has ${offset} before this input; run head ${i} in every forward that uses this cache`
+          ? `head ${i} has ${cached} cached positions but needs ${offset}: ${cachedBefore(cache, offset)}; run head ${i} in every forward that uses this cache`
           : `KV cache layer ${name} has ${cached} cached positions but the cache has ${offset}; a cache belongs to one model`,
       );
     }
@@ -537,32 +531,31 @@ export class TransformerModel {
   private toIds(ids: TokenIds): tf.Tensor2D {
     if (ids instanceof tf.Tensor) {
       if (ids.rank !== 2 || ids.dtype !== 'int32') {
-        throw new ModelError(
-          'INPUT_INVALID',
-          `token ids must be an int32 tensor [B, T] (got ${ids.dtype} [${ids.shape}])`,
-        );
+        invalidInput(`token ids must be an int32 tensor [B, T] (got ${ids.dtype} [${ids.shape}])`);
       }
       return ids;
     }
     const T = ids[0]?.length ?? 0;
-    const V = this.config.vocabSize;
     if (T === 0 || ids.some((row) => row.length !== T)) {
-      throw new ModelError(
-        'INPUT_INVALID',
-        'token ids must be a non-empty [B, T] array with rows of equal length',
-      );
+      invalidInput('token ids must be a non-empty [B, T] array with rows of equal length');
     }
-    for (const row of ids) {
-      const bad = row.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-      if (bad !== undefined)
-        throw new ModelError('INPUT_INVALID', `token id ${bad} is not an integer in [0, ${V})`);
-    }
+    checkTokenIds(ids.flat(), this.config.vocabSize);
     return tf.tensor2d(ids, [ids.length, T], 'int32');
   }
 }
 
-function isEmbeddings(input: ForwardInput): input is { inputsEmbeds: tf.Tensor3D } {
-  return (
-    !(input instanceof tf.Tensor) && !Array.isArray(input) && typeof input === 'object' && input !== null
-  );
+// [N, 1]: NaN where an id lies outside [0, vocabSize), 0 elsewhere, from elementwise ops on the ids alone (no
+// device read). Added to the looked-up rows it makes a bad id's embedding NaN, so no backend embeds it silently:
+// wasm's one-hot lookup would give it a row of zeros. Adding 0 leaves every valid row, and its gradient, exact.
+function nanWhereOutOfRange(ids: tf.Tensor1D, vocabSize: number): tf.Tensor2D {
+  const outside = tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, vocabSize));
+  return tf.expandDims(tf.where(outside, tf.fill(ids.shape, Number.NaN), tf.zeros(ids.shape)), 1);
+}
+
+// Where `offset` (the positions before this input) comes from: the whole cache for a call that runs the trunk, or
+// all but the input's own positions for a head called alone after the trunk has advanced the cache.
+function cachedBefore(cache: KVCache, offset: number): string {
+  return cache.length === offset
+    ? `the KV cache holds ${offset} positions before this input`
+    : `the KV cache holds ${cache.length} positions and this input is the last ${cache.length - offset} of them`;
 }

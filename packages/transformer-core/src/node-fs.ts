@@ -12,3 +12,14 @@ export function parentDir(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut > 0 ? path.slice(0, cut) : cut === 0 ? path.slice(0, 1) : '.';
 }
+
+/**
+ * A rejection handler for a file operation: `value` when the file or directory does not exist (`ENOENT`), any
+ * other error rethrown. `await fs.readFile(file).catch(ifMissing(undefined))` reads an optional file.
+ */
+export function ifMissing<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return value;
+    throw error;
+  };
+}

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randn } from '../test/gradcheck.js';
 import { allHeads, TINY, VARIANTS } from '../test/variants.js';
+import { decodeStep } from './decode-step.js';
+import * as api from './index.js';
 import { KVCache } from './kv-cache.js';
 import { leftPad, paddedWindow } from './left-padding.js';
 import { createModel, type TransformerModel } from './model.js';
@@ -54,6 +56,60 @@ describe('leftPad', () => {
       ],
       positionIds: [[2], [1]],
     });
+  });
+});
+
+describe('paddedWindow (exported for batched cached decoding)', () => {
+  it('feeds a left-padded batch one column per step: each row’s logits equal the row decoded alone (1e-5)', () => {
+    const model = createModel({ ...TINY, positional: 'rope', heads: { count: 2 } }, { seed: 8 });
+    const prompts = [[1, 4, 2], [3], [8, 9]];
+    const steps = [
+      [5, 6, 7],
+      [2, 2, 2],
+      [0, 10, 4],
+    ]; // the column fed at each step, one token per row
+    const { ids, attentionMask, positionIds } = leftPad(prompts);
+    const promptPads = attentionMask.map((row) => row.indexOf(1));
+    const before = tf.memory().numTensors;
+    const cache = new KVCache();
+    const batched = [decodeStep(model, ids, { kvCache: cache, heads: [0, 1], attentionMask, positionIds })];
+    for (const [s, column] of steps.entries()) {
+      const window = api.paddedWindow(promptPads, { start: 0, from: 3 + s, to: 4 + s });
+      batched.push(
+        decodeStep(
+          model,
+          column.map((t) => [t]),
+          { kvCache: cache, heads: [0, 1], ...window },
+        ),
+      );
+    }
+    cache.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [b, prompt] of prompts.entries()) {
+      const alone = new KVCache();
+      const tokens = [prompt, ...steps.map((column) => [column[b] as number])];
+      for (const [s, fed] of tokens.entries()) {
+        const own = decodeStep(model, [fed], { kvCache: alone, heads: [0, 1] });
+        for (const j of [0, 1]) {
+          const got = batched[s]?.[j]?.[b]?.[0] as Float32Array;
+          const want = own[j]?.[0]?.[0] as Float32Array;
+          const gap = Math.max(...got.map((v, k) => Math.abs(v - (want[k] as number))));
+          expect(gap, `row ${b} step ${s} head ${j}`).toBeLessThan(1e-5 * Math.max(1, ...want.map(Math.abs)));
+        }
+      }
+      alone.dispose();
+    }
+    model.dispose();
+  });
+
+  it('rejects columns out of order and bad pads', () => {
+    expect(() => api.paddedWindow([1], { start: 2, from: 1, to: 3 })).toThrow(
+      'paddedWindow: columns must be integers with 0 ≤ start ≤ from < to (got start 2, from 1, to 3)',
+    );
+    expect(() => api.paddedWindow([1], { start: 0, from: 2, to: 2 })).toThrow('from < to');
+    expect(() => api.paddedWindow([-1], { start: 0, from: 0, to: 1 })).toThrow(
+      'paddedWindow: pads must be integers ≥ 0 (got -1)',
+    );
   });
 });
 

@@ -3,7 +3,7 @@
 // feed one new column per step or, when the context window slides, the whole visible window again.
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttentionMaskInput, readAttentionMask } from './batch-inputs.js';
-import { ModelError } from './errors.js';
+import { checkStates, checkTokenIds, invalidInput } from './input-checks.js';
 import type { ForwardInput, TransformerModel } from './model.js';
 
 /** A prompt given as input embeddings (e.g. continuous thoughts), for `generate`. */
@@ -40,17 +40,17 @@ export class PromptSource {
       return;
     }
     const rows = isSingle(prompt) ? [prompt] : prompt;
-    if (rows.length === 0) fail('prompt must hold at least one row');
+    if (rows.length === 0) invalidInput('generate: prompt must hold at least one row');
     for (const [b, row] of rows.entries()) {
       if (!Array.isArray(row) || row.length === 0) {
-        fail(
+        invalidInput(
           rows.length === 1
-            ? 'prompt must hold at least one token id'
-            : `prompt row ${b} must hold at least one token id`,
+            ? 'generate: prompt must hold at least one token id'
+            : `generate: prompt row ${b} must hold at least one token id`,
         );
       }
     }
-    checkTokenIds(model, rows.flat());
+    checkTokenIds(rows.flat(), model.config.vocabSize, 'generate: ');
     this.width = Math.max(...rows.map((row) => row.length));
     this.pads = rows.map((row) => this.width - row.length);
     this.ids = rows.map((row, b) => [...new Array<number>(this.pads[b] ?? 0).fill(0), ...row]);
@@ -80,27 +80,13 @@ export class PromptSource {
   }
 }
 
-/** @internal Throws `INPUT_INVALID` (prefixed `generate:`) unless every id is an integer in `[0, vocabSize)`. */
-export function checkTokenIds(model: TransformerModel, ids: number[]): void {
-  const V = model.config.vocabSize;
-  const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-  if (bad !== undefined) fail(`token id ${bad} is not an integer in [0, ${V})`);
-}
-
 function isSingle(prompt: number[] | number[][]): prompt is number[] {
   return prompt.length === 0 || !Array.isArray(prompt[0]);
 }
 
 // [pads, width] of an embeddings prompt, whose mask must be left padding.
 function readEmbeddings(model: TransformerModel, prompt: EmbeddingsPrompt): [number[], number] {
-  const x = prompt.inputsEmbeds;
-  const d = model.config.dModel;
-  if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[2] !== d || x.dtype !== 'float32') {
-    const got = x instanceof tf.Tensor ? `${x.dtype} [${x.shape}]` : typeof x;
-    fail(`prompt.inputsEmbeds must be a float32 tensor [B, P, ${d}] (got ${got})`);
-  }
-  const [B, P] = x.shape;
-  if (B < 1 || P < 1) fail(`prompt.inputsEmbeds must have B, P ≥ 1 (got [${x.shape}])`);
+  const [B, P] = checkStates(prompt.inputsEmbeds, model.config.dModel, 'generate: prompt.inputsEmbeds');
   if (prompt.attentionMask === undefined) return [new Array<number>(B).fill(0), P];
   const mask = readAttentionMask(prompt.attentionMask, {
     rows: B,
@@ -110,13 +96,11 @@ function readEmbeddings(model: TransformerModel, prompt: EmbeddingsPrompt): [num
   const pads = mask.map((row, b) => {
     const pad = row.indexOf(1);
     if (pad < 0 || row.slice(pad).includes(0)) {
-      fail(`prompt.attentionMask row ${b} must be left padding: 0s, then at least one 1, and no 0 after a 1`);
+      invalidInput(
+        `generate: prompt.attentionMask row ${b} must be left padding: 0s, then at least one 1, and no 0 after a 1`,
+      );
     }
     return pad;
   });
   return [pads, P];
-}
-
-function fail(message: string): never {
-  throw new ModelError('INPUT_INVALID', `generate: ${message}`);
 }

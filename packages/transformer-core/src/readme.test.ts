@@ -10,5 +10,7 @@ it('the README example runs and prints what its comments say', async () => {
     'same logits: true',
     'CHECKPOINT_NOT_FOUND',
     'DraftError true false',
+    'loss near ln 16 at initialisation: true',
+    'per-token losses 2×4, gradients for 20 weights',
   ]);
 });

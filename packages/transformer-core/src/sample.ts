@@ -1,4 +1,4 @@
-import { ModelError } from './errors.js';
+import { invalidInput } from './input-checks.js';
 import { mulberry32 } from './random.js';
 
 /** How the next token is drawn from a row of logits (see {@link samplingDistribution}). */
@@ -39,10 +39,12 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
   let best = -1;
   for (let i = 0; i < V; i++) {
     const l = logits[i] ?? Number.NaN;
-    if (Number.isNaN(l) || l === Number.POSITIVE_INFINITY) fail(`samplingDistribution: logit ${i} is ${l}`);
+    if (Number.isNaN(l) || l === Number.POSITIVE_INFINITY)
+      invalidInput(`samplingDistribution: logit ${i} is ${l}`);
     if (l > Number.NEGATIVE_INFINITY && (best < 0 || l > (logits[best] ?? 0))) best = i;
   }
-  if (best < 0) fail(`samplingDistribution: needs at least one finite logit (got ${V} logits, none finite)`);
+  if (best < 0)
+    invalidInput(`samplingDistribution: needs at least one finite logit (got ${V} logits, none finite)`);
   const probs = new Float64Array(V);
   if (temperature === 0) {
     probs[best] = 1;
@@ -74,17 +76,17 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
  * all 0.
  */
 export function sampleToken(weights: ArrayLike<number>, u: number): number {
-  if (!(u >= 0 && u < 1)) fail(`sampleToken: u must be in [0, 1) (got ${u})`);
+  if (!(u >= 0 && u < 1)) invalidInput(`sampleToken: u must be in [0, 1) (got ${u})`);
   let total = 0;
   let last = -1;
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i] ?? Number.NaN;
     if (!(w >= 0 && Number.isFinite(w)))
-      fail(`sampleToken: weight ${i} is ${w}; weights must be finite and ≥ 0`);
+      invalidInput(`sampleToken: weight ${i} is ${w}; weights must be finite and ≥ 0`);
     total += w;
     if (w > 0) last = i;
   }
-  if (last < 0) fail('sampleToken: every weight is 0');
+  if (last < 0) invalidInput('sampleToken: every weight is 0');
   const target = u * total;
   let cumulative = 0;
   for (let i = 0; i < last; i++) {
@@ -107,19 +109,15 @@ export function seededRandom(seed: number): () => number {
 export function checkSamplingOptions(options: SamplingOptions, where: string): void {
   const { temperature = 1, topK, topP = 1 } = options;
   if (!(temperature >= 0) || !Number.isFinite(temperature)) {
-    fail(`${where}: temperature must be a finite number ≥ 0 (got ${temperature})`);
+    invalidInput(`${where}: temperature must be a finite number ≥ 0 (got ${temperature})`);
   }
   if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) {
-    fail(`${where}: topK must be an integer ≥ 1 (got ${topK})`);
+    invalidInput(`${where}: topK must be an integer ≥ 1 (got ${topK})`);
   }
-  if (!(topP > 0 && topP <= 1)) fail(`${where}: topP must be in (0, 1] (got ${topP})`);
+  if (!(topP > 0 && topP <= 1)) invalidInput(`${where}: topP must be in (0, 1] (got ${topP})`);
 }
 
 function normalise(weights: Float64Array): Float64Array {
   const total = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => w / total);
-}
-
-function fail(message: string): never {
-  throw new ModelError('INPUT_INVALID', message);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { joinPath as join, nodeFs } from '../node-fs.js';
+import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
 import {
   readJson,
@@ -183,13 +183,7 @@ export async function findCheckpoint(
 
 /** Steps of the complete checkpoints under `dir`, ascending (empty when `dir` does not exist). */
 export async function listCheckpoints(dir: string): Promise<number[]> {
-  let entries: string[];
-  try {
-    entries = await (await nodeFs()).readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const entries = await (await nodeFs()).readdir(dir).catch(ifMissing([]));
   // A step whose save was interrupted while replacing it survives as the copy moved aside (see saveCheckpoint).
   const names = entries.map((entry) => ASIDE_PATTERN.exec(entry)?.[1] ?? entry);
   const steps = names
@@ -209,13 +203,8 @@ async function stepPath(dir: string, step: number): Promise<string> {
 }
 
 async function readLatest(dir: string, steps: number[]): Promise<number | undefined> {
-  let text: string;
-  try {
-    text = await (await nodeFs()).readFile(join(dir, LATEST_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await (await nodeFs()).readFile(join(dir, LATEST_FILE), 'utf8').catch(ifMissing(undefined));
+  if (text === undefined) return undefined;
   const digits = CKPT_PATTERN.exec(text.trim())?.[1];
   const step = digits === undefined ? undefined : Number(digits);
   return step !== undefined && steps.includes(step) ? step : undefined;
@@ -223,13 +212,8 @@ async function readLatest(dir: string, steps: number[]): Promise<number | undefi
 
 async function moveAsideIfExists(dir: string, name: string): Promise<string | undefined> {
   const aside = join(dir, `${TEMP_PREFIX}old-${name}-${process.pid}`);
-  try {
-    await (await nodeFs()).rename(join(dir, name), aside);
-    return aside;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const fs = await nodeFs();
+  return fs.rename(join(dir, name), aside).then(() => aside, ifMissing(undefined));
 }
 
 /**

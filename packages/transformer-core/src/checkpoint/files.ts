@@ -1,7 +1,7 @@
 // The file operations checkpoints and saved models share: durable writes, atomic replacement, and reads that
 // turn a missing or malformed file into a CheckpointError naming it.
 import type * as tf from '@tensorflow/tfjs-core';
-import { joinPath as join, nodeFs } from '../node-fs.js';
+import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { fromRawTensors, toRawTensors } from './tensors.js';
@@ -52,15 +52,8 @@ export async function safetensorsBytes(tensors: Record<string, tf.Tensor>): Prom
 
 /** Parses a JSON file; a missing file is `CHECKPOINT_NOT_FOUND`, bad JSON `CHECKPOINT_INVALID`. */
 export async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await (await nodeFs()).readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
-    }
-    throw error;
-  }
+  const text = await (await nodeFs()).readFile(file, 'utf8').catch(ifMissing(undefined));
+  if (text === undefined) throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -70,12 +63,7 @@ export async function readJson(file: string): Promise<unknown> {
 
 /** The tensors of a safetensors file (the caller disposes them), or `undefined` when the file does not exist. */
 export async function readSafetensors(file: string): Promise<Record<string, tf.Tensor> | undefined> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await (await nodeFs()).readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const bytes = await (await nodeFs()).readFile(file).catch(ifMissing(undefined));
+  if (bytes === undefined) return undefined;
   return fromRawTensors(decodeSafetensors(bytes, file).tensors);
 }

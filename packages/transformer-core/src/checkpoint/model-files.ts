@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseModelConfig } from '../config.js';
 import { type CreateModelOptions, createModel, type TransformerModel } from '../model.js';
-import { joinPath as join, nodeFs } from '../node-fs.js';
+import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { findCheckpoint, listCheckpoints } from './checkpoint.js';
 import { CheckpointError } from './errors.js';
 import { readJson, readSafetensors, replaceFile, safetensorsBytes, syncDirectory } from './files.js';
@@ -102,12 +102,4 @@ async function modelDirectory(dir: string, step: number | undefined): Promise<st
     `file is missing; expected a directory written by saveModel (${CONFIG_FILE}, ${WEIGHTS_FILE}) ` +
       'or a training checkpoint directory (ckpt-* subdirectories)',
   );
-}
-
-// A rejection handler: `value` for a file that does not exist, any other error rethrown.
-function ifMissing<T>(value: T): (error: unknown) => T {
-  return (error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return value;
-    throw error;
-  };
 }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
+import { ModelError } from '../errors.js';
 import { createModel } from '../model.js';
 import { parameterGroups, setTrainable } from '../param-groups.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import { type GradientContext, lossFnGradients, perMicroBatch } from '../train/gradient-source.js';
 import { train } from '../train/trainer.js';
 import { headByHeadGradients } from './head-by-head.js';
+import { headGradients } from './head-gradients.js';
 import {
   expectSameGradients,
   HEAD_VARIANTS,
@@ -207,26 +209,50 @@ describe('headByHeadGradients memory', () => {
 });
 
 describe('headByHeadGradients errors', () => {
-  it('rejects empty, repeated or out-of-range heads and non-scalar losses, leaving no tensors', () => {
+  // `ErrorClass code: message` of what `fn` throws (a ModelError or an InvalidTrainingArgumentError).
+  const failure = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      if (ModelError.isInstance(error)) return `ModelError ${error.code}: ${error.message}`;
+      if (InvalidTrainingArgumentError.isInstance(error))
+        return `InvalidTrainingArgumentError: ${error.message}`;
+      throw error;
+    }
+    return 'no error';
+  };
+
+  it('reports a bad head list as forward, head and headGradients do: the same ModelError and message', () => {
+    const model = createModel(HEAD_VARIANTS[0]?.[1] as (typeof HEAD_VARIANTS)[number][1]);
+    const z = tf.zeros([2, 7, 8]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    const listed = (heads: number[]) => [
+      failure(() => model.forward(IDS, { heads })),
+      failure(() => headByHeadGradients({ model, input: IDS, heads, loss: shiftedLoss })),
+    ];
+    const outOfRange = 'ModelError INPUT_INVALID: head index must be an integer in [0, 2] (got 5)';
+    expect(listed([5])).toEqual([outOfRange, outOfRange]);
+    expect(failure(() => model.head(5, z))).toBe(outOfRange);
+    expect(failure(() => headGradients({ model, head: 5, z, loss: (l) => shiftedLoss(l, 0) }))).toBe(
+      outOfRange,
+    );
+    const repeated = 'ModelError INPUT_INVALID: options.heads names head 0 twice; name each head once';
+    expect(listed([0, 0])).toEqual([repeated, repeated]);
+    const empty = 'ModelError INPUT_INVALID: options.heads must name at least one head';
+    expect(listed([])).toEqual([empty, empty]);
+    expect(tf.memory().numTensors).toBe(before);
+    z.dispose();
+    model.dispose();
+  });
+
+  it('rejects non-scalar losses, leaving no tensors', () => {
     const model = createModel(HEAD_VARIANTS[0]?.[1] as (typeof HEAD_VARIANTS)[number][1]);
     const before = tf.memory().numTensors;
-    const fieldOf = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (error) {
-        if (InvalidTrainingArgumentError.isInstance(error)) return `${error.field}: ${error.message}`;
-        throw error;
-      }
-      return 'no error';
-    };
-    const run = (options: { heads?: number[]; loss?: (l: tf.Tensor3D, i: number) => tf.Scalar }) => () =>
-      headByHeadGradients({ model, input: IDS, loss: shiftedLoss, ...options });
-    expect(fieldOf(run({ heads: [] }))).toMatch(/^heads: /);
-    expect(fieldOf(run({ heads: [1, 1] }))).toMatch(/each head may appear once/);
-    expect(fieldOf(run({ heads: [3] }))).toMatch(/head 3 is not an integer in \[0, 3\)/);
     // Fails at the second head, after the trunk and one head ran.
     const bad = (l: tf.Tensor3D, i: number) => (i === 1 ? (tf.sum(l, -1) as tf.Scalar) : shiftedLoss(l, i));
-    expect(fieldOf(run({ loss: bad }))).toMatch(/^loss: .*must return a scalar tensor \(head 1\)/);
+    expect(failure(() => headByHeadGradients({ model, input: IDS, loss: bad }))).toBe(
+      'InvalidTrainingArgumentError: loss: must return a scalar tensor (head 1)',
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().state.gradientDepth).toBe(0);
     // Still usable afterwards.

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkHeadList } from '../input-checks.js';
 import type { ForwardInput, TransformerModel } from '../model.js';
 import type { AccumulatedGradients } from '../train/accumulate.js';
 import type { NamedGradients } from '../train/clip.js';
-import { InvalidTrainingArgumentError } from '../train/errors.js';
 import { addScaled, addScaledTensor } from '../train/gradient-sum.js';
 import { type GradientRunOptions, headGradients } from './head-gradients.js';
 import { trunkVjp } from './trunk-vjp.js';
@@ -53,15 +53,19 @@ export interface HeadByHeadGradients extends AccumulatedGradients {
  * micro-batch and average). It is made of {@link trunkVjp} and {@link headGradients}, exported for other
  * combinations.
  *
- * @throws {InvalidTrainingArgumentError} for an empty or repeated head list, a head index the model does not
- * have, or a non-scalar loss.
- * @throws {ModelError} for inputs the model rejects.
+ * @throws {ModelError} (`INPUT_INVALID`) for an empty or repeated head list or a head index the model does not
+ * have (the error `forward` throws for the same `heads`), and for inputs the model rejects.
+ * @throws {InvalidTrainingArgumentError} for a non-scalar loss.
  */
 export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadByHeadGradients {
   const { model, input, loss, run = {} } = options;
   const heads = options.heads ?? Array.from({ length: model.config.heads.count }, (_, i) => i);
-  checkHeads(heads, model.config.heads.count);
-  const { grads: trunkGrads, result } = trunkVjp({
+  checkHeadList(heads, model.config.heads.count);
+  const {
+    grads: trunkGrads,
+    result,
+    dInputsEmbeds,
+  } = trunkVjp({
     model,
     input,
     run,
@@ -80,24 +84,11 @@ export function headByHeadGradients(options: HeadByHeadGradientsOptions): HeadBy
       return { dz: dz as tf.Tensor, result: { grads, headLosses } };
     },
   });
+  dInputsEmbeds?.dispose(); // the gradients are the weights' only
   const summed = addScaled(result.grads, trunkGrads);
   // In the order of model.params, as a single tape over the whole model would list them.
   const grads = Object.fromEntries(
     Object.keys(model.params).flatMap((name) => (summed[name] ? [[name, summed[name]]] : [])),
   );
   return { loss: tf.sum(result.headLosses) as tf.Scalar, grads, headLosses: result.headLosses };
-}
-
-function checkHeads(heads: number[], count: number): void {
-  if (!Array.isArray(heads) || heads.length === 0) {
-    throw new InvalidTrainingArgumentError('heads', 'expected a non-empty array of head indices');
-  }
-  for (const head of heads) {
-    if (!Number.isInteger(head) || head < 0 || head >= count) {
-      throw new InvalidTrainingArgumentError('heads', `head ${head} is not an integer in [0, ${count})`);
-    }
-  }
-  if (new Set(heads).size !== heads.length) {
-    throw new InvalidTrainingArgumentError('heads', `each head may appear once, got [${heads}]`);
-  }
 }

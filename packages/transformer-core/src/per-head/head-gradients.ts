@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkHeadIndex } from '../input-checks.js';
 import type { RunOptions, TransformerModel } from '../model.js';
+import { trainableOf } from '../train/check-gradients.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import { outsideTape } from './tape.js';
@@ -59,15 +61,16 @@ export interface HeadGradients {
  * recording is set aside meanwhile, so this is what a `trunkVjp` upstream calls once per head
  * (`headByHeadGradients` does exactly that).
  *
- * @throws {ModelError} for a head index the model does not have.
+ * @throws {ModelError} (`INPUT_INVALID`) for a head index the model does not have, as `model.head` does.
  * @throws {InvalidTrainingArgumentError} when `loss` does not return a scalar, or `dh` is not shaped like `z`.
  */
 export function headGradients(options: HeadGradientsOptions): HeadGradients {
   const { model, head, z, loss, dh, run = {} } = options;
+  checkHeadIndex(head, model.config.heads.count);
   if (dh !== undefined && !tf.util.arraysEqual(dh.shape, z.shape)) {
     throw new InvalidTrainingArgumentError('dh', `must be shaped like z [${z.shape}], got [${dh.shape}]`);
   }
-  const trainable = Object.entries(model.params).filter(([, v]) => v.trainable);
+  const trainable = Object.entries(trainableOf(model.params));
   let headLoss: tf.Scalar | undefined;
   try {
     return outsideTape(() =>

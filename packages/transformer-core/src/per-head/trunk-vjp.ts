@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ForwardInput, TransformerModel } from '../model.js';
+import { checkStates, isEmbeddingsInput } from '../input-checks.js';
+import type { ForwardInput, TokenIds, TransformerModel } from '../model.js';
+import { trainableOf } from '../train/check-gradients.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import type { GradientRunOptions } from './head-gradients.js';
@@ -37,13 +39,20 @@ export interface TrunkVjp<R extends tf.TensorContainer> {
    * trunk blocks, `pos_emb.weight`, and `tok_emb.weight` when the input is token ids.
    */
   grads: NamedGradients;
+  /**
+   * When the input is `{ inputsEmbeds }`: the vector–Jacobian product dzᵀ·∂z/∂x with respect to those embeddings,
+   * `[B, T, dModel]`, the gradient to pass on to whatever made them (Coconut's fed-back hidden states). Absent for
+   * token ids, whose embedding gradient is `grads['tok_emb.weight']`.
+   */
+  dInputsEmbeds?: tf.Tensor3D;
   /** The `result` the upstream callback returned (its tensors, now owned by the caller). */
   result: R;
 }
 
 /**
  * Runs `embed → trunk` once, hands the trunk output z to `upstream`, and pushes the upstream gradient it returns
- * back through the trunk: a vector–Jacobian product with dy = dz, without running the trunk a second time.
+ * back through the trunk: a vector–Jacobian product with dy = dz, without running the trunk a second time. With
+ * input embeddings x it also returns dzᵀ·∂z/∂x (`dInputsEmbeds`).
  *
  * Why a callback rather than a handle with `.backward(dz)`: tfjs keeps a tape only for the duration of one
  * `gradients` call, so the trunk's backward has to happen before that call returns. Inside it the trunk's output
@@ -55,8 +64,11 @@ export interface TrunkVjp<R extends tf.TensorContainer> {
  */
 export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<R>): TrunkVjp<R> {
   const { model, input, run = {}, upstream } = options;
-  const trainable = Object.entries(model.params).filter(([, v]) => v.trainable);
+  const trainable = Object.entries(trainableOf(model.params));
   if (trainable.length === 0) throw new InvalidTrainingArgumentError('params', 'no trainable weights');
+  const embeds = isEmbeddingsInput(input) ? input.inputsEmbeds : undefined;
+  // Checked here, not only by the trunk: the tape takes them as an input to differentiate with respect to.
+  if (embeds) checkStates(embeds, model.config.dModel, 'inputsEmbeds');
   // Tensor ids grow in creation order: tensors with ids from here on were made during this call.
   const marker = tf.scalar(0);
   const firstNewId = marker.id;
@@ -66,7 +78,7 @@ export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<
   try {
     const { value, grads } = tf.engine().gradients(
       () => {
-        const x = 'inputsEmbeds' in input ? input.inputsEmbeds : model.embed(input);
+        const x = embeds ?? model.embed(input as TokenIds);
         const z = model.trunk(x, run).output;
         const up = outsideTape(() => upstream(z));
         if (!(up.dz instanceof tf.Tensor) || !tf.util.arraysEqual(up.dz.shape, z.shape)) {
@@ -82,7 +94,7 @@ export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<
         result = up.result;
         return withGradient(z, up.dz);
       },
-      trainable.map(([, v]) => v),
+      [...trainable.map(([, v]) => v), ...(embeds ? [embeds] : [])],
       undefined,
       true, // heads' weights are not on the trunk's path
     );
@@ -95,7 +107,9 @@ export function trunkVjp<R extends tf.TensorContainer>(options: TrunkVjpOptions<
     // Hand the kept tensors over as ordinary ones, so an enclosing tf.tidy of the caller can free them.
     const owned = new Map(kept.map((t) => [t.id, tf.clone(t)]));
     tf.dispose(kept);
-    return { grads: named, result: replaceTensors(result as R, owned) };
+    const handed = { grads: named, result: replaceTensors(result as R, owned) };
+    const dInputsEmbeds = embeds && (grads[trainable.length] as tf.Tensor3D);
+    return dInputsEmbeds ? { ...handed, dInputsEmbeds } : handed;
   } catch (error) {
     tf.dispose(kept);
     discardAbandonedTape();

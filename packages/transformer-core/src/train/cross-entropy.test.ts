@@ -285,6 +285,25 @@ describe('crossEntropy', () => {
       tf.dispose([x, x3, masked]);
     });
 
+    it('from arrays with a tensor mask: a dropped position may hold any id, a kept bad one is NaN', () => {
+      tf.tidy(() => {
+        const logits = tf.zeros([1, 2, 5]);
+        const arrayMask = crossEntropy(logits, [[1, -1]], { mask: [[1, 0]] });
+        const tensorMask = crossEntropy(logits, [[1, -1]], { mask: tf.tensor2d([[1, 0]]) });
+        expect(tensorMask.dataSync()[0]).toBeCloseTo(Math.log(5), 6);
+        expect(tensorMask.dataSync()[0]).toBe(arrayMask.dataSync()[0]);
+        // The host cannot read a tensor mask, so a kept id out of range takes the tensor path: NaN at its position.
+        const perToken = crossEntropy(logits, [[5, -1]], { mask: tf.tensor2d([[1, 0]]), reduction: 'none' });
+        expect(Array.from(perToken.dataSync()).map(Number.isNaN)).toEqual([true, false]);
+        // What int32 conversion would change unseen is still refused on the host, wherever it is.
+        for (const bad of [0.5, Number.NaN, 2 ** 32 + 1]) {
+          expect(() => crossEntropy(logits, [[1, bad]], { mask: tf.tensor2d([[1, 0]]) })).toThrow(
+            `targets: id ${bad} at [0, 1] is not an int32 integer`,
+          );
+        }
+      });
+    });
+
     it('stop train() at the step whose batch holds one, before the update is applied', async () => {
       const model = createBigram({ vocabSize: V, dim: 3 });
       const before = (model.params['head.weight'] as tf.Variable).arraySync();

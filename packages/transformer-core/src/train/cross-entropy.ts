@@ -53,15 +53,19 @@ export interface PerPositionCrossEntropyOptions extends CrossEntropyOptions {
  * **Invalid targets.** Positions the mask drops may hold any id (e.g. -1 padding): ids are clamped into range
  * before use, so they never index outside the logits, and their weight is 0. A position the mask keeps must
  * hold an integer in `[0, V)`:
- * - targets given as arrays are checked on the host and a bad id throws {@link InvalidTrainingArgumentError}
- *   (`field: 'targets'`) naming its position, before any tensor is made;
+ * - targets given as arrays, with an array mask or none, are checked on the host and a bad id throws
+ *   {@link InvalidTrainingArgumentError} (`field: 'targets'`) naming its position, before any tensor is made;
+ * - targets given as arrays with a **tensor** mask: the mask is not read, so the host cannot tell kept positions from
+ *   dropped ones. It refuses only values that are not int32 integers (fractions, NaN, beyond int32), which int32
+ *   conversion would change unseen; a kept id outside `[0, V)` is reported as for tensor targets (next);
  * - targets given as a tensor are not read (a device read per call would stall GPU backends every step).
  *   Instead a bad id makes its position's loss **and** that row's gradient NaN, so the reduced loss is NaN: `train`
  *   then stops with `NonFiniteLossError` at that step before applying the update, and `reduction: 'none'` on the
  *   same batch shows which positions are NaN. The check costs a few elementwise ops on `[N]`, nothing on `[N, V]`.
  *
  * @throws {InvalidTrainingArgumentError} for ranks, shapes or dtypes that do not fit, naming `logits`, `targets`
- * or `mask`; for array targets, also for a kept id outside `[0, V)`.
+ * or `mask`; for array targets, also for a kept id outside `[0, V)` (array mask or none) or a non-int32 id
+ * (tensor mask).
  */
 export function crossEntropy(
   logits: tf.Tensor,
@@ -96,7 +100,12 @@ export function crossEntropy(
   const vocabSize = logits.shape[logits.rank - 1] as number;
   const maskRows = options.mask === undefined ? undefined : positionRows('mask', options.mask, leading);
   const targetRows = positionRows('targets', targets, leading);
-  if (targetRows !== undefined) checkHostTargets(targetRows, maskRows, leading, vocabSize);
+  if (targetRows !== undefined) {
+    // A tensor mask is not read, so any position may be kept: only what the tensor path cannot see is checked.
+    const unreadMask = options.mask !== undefined && maskRows === undefined;
+    if (unreadMask) checkInt32Targets(targetRows, leading);
+    else checkHostTargets(targetRows, maskRows, leading, vocabSize);
+  }
   const targetTensor = asTensor('targets', targets, logits.shape, 'int32');
   const maskTensor = options.mask === undefined ? undefined : asTensor('mask', options.mask, logits.shape);
 
@@ -178,24 +187,57 @@ function positionRows(field: string, value: PositionValues, leading: number[]): 
   return rows as number[][];
 }
 
+// Array targets against an array mask (or none): every kept id must be an integer in [0, V).
 function checkHostTargets(
   targets: number[][],
   mask: number[][] | undefined,
   leading: number[],
   vocabSize: number,
 ): void {
-  targets.forEach((row, r) => {
-    row.forEach((id, c) => {
-      if (mask !== undefined && mask[r]?.[c] === 0) return;
-      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        const at = leading.length === 2 ? `[${r}, ${c}]` : `[${c}]`;
-        throw new InvalidTrainingArgumentError(
-          'targets',
-          `id ${id} at ${at} is not an integer in [0, ${vocabSize}) (the logits' last axis); mask the position out or fix the id`,
-        );
-      }
-    });
-  });
+  const bad = findTarget(targets, (id, r, c) => mask?.[r]?.[c] !== 0 && !isId(id, vocabSize));
+  if (bad === undefined) return;
+  throw new InvalidTrainingArgumentError(
+    'targets',
+    `id ${bad.id} at ${position(bad, leading)} is not an integer in [0, ${vocabSize}) (the logits' last axis); mask the position out or fix the id`,
+  );
+}
+
+// Array targets against a tensor mask, which is not read: a kept id out of [0, V) becomes NaN on the tensor path,
+// but a value that int32 conversion would change (a fraction, NaN, beyond int32) would pass it unseen, so those
+// are refused wherever they are.
+function checkInt32Targets(targets: number[][], leading: number[]): void {
+  const bad = findTarget(targets, (id) => (id | 0) !== id);
+  if (bad === undefined) return;
+  throw new InvalidTrainingArgumentError(
+    'targets',
+    `id ${bad.id} at ${position(bad, leading)} is not an int32 integer; a masked-out position may hold any integer id (e.g. -1), never a fraction`,
+  );
+}
+
+function isId(id: number, vocabSize: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id < vocabSize;
+}
+
+interface TargetAt {
+  id: number;
+  row: number;
+  column: number;
+}
+
+function findTarget(
+  targets: number[][],
+  isBad: (id: number, row: number, column: number) => boolean,
+): TargetAt | undefined {
+  for (const [row, ids] of targets.entries()) {
+    const column = ids.findIndex((id, c) => isBad(id, row, c));
+    if (column >= 0) return { id: ids[column] as number, row, column };
+  }
+  return undefined;
+}
+
+// `[r, c]` for [B, T] targets, `[c]` for [N] ones (held as one row).
+function position({ row, column }: TargetAt, leading: number[]): string {
+  return leading.length === 2 ? `[${row}, ${column}]` : `[${column}]`;
 }
 
 // The argument as a tensor of shape `logitsShape` minus its last axis (arrays are converted, the caller

@@ -235,11 +235,11 @@ describe('train with a gradient source', () => {
     const cases: Array<[string, () => unknown]> = [
       ['expected { loss, grads }, got null', () => null],
       [
-        'loss must be a float32 scalar tensor, got a float32 tensor of shape [2]',
+        'loss must be a float32 scalar tensor, got a tensor of dtype float32 and shape [2]',
         () => ({ loss: tf.zeros([2]), grads: grads() }),
       ],
       [
-        'loss must be a float32 scalar tensor, got a int32 tensor of shape []',
+        'loss must be a float32 scalar tensor, got a tensor of dtype int32 and shape []',
         () => ({ loss: tf.scalar(1, 'int32'), grads: grads() }),
       ],
       ['loss must be a float32 scalar tensor, got 0.5', () => ({ loss: 0.5, grads: grads() })],

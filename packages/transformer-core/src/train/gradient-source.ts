@@ -153,7 +153,8 @@ function checkResult(
   }
   const { loss, grads } = result as Partial<AccumulatedGradients>;
   if (!(loss instanceof tf.Tensor) || loss.rank !== 0 || loss.dtype !== 'float32') {
-    const got = loss instanceof tf.Tensor ? `a ${loss.dtype} tensor of shape [${loss.shape}]` : String(loss);
+    const got =
+      loss instanceof tf.Tensor ? `a tensor of dtype ${loss.dtype} and shape [${loss.shape}]` : String(loss);
     throw new InvalidTrainingArgumentError('gradients', `loss must be a float32 scalar tensor, got ${got}`);
   }
   checkGradients(grads as AccumulatedGradients['grads'], trainable, 'gradients');

@@ -1,4 +1,4 @@
-import { nodeFs, parentDir } from '../node-fs.js';
+import { ifMissing, nodeFs, parentDir } from '../node-fs.js';
 import type { TrainCallbacks } from './callbacks.js';
 import { InvalidTrainingArgumentError } from './errors.js';
 
@@ -32,13 +32,7 @@ export function jsonlMetricsLog(options: JsonlMetricsLogOptions): TrainCallbacks
 }
 
 async function linesUpTo(path: string, step: number): Promise<string[]> {
-  let text: string;
-  try {
-    text = await (await nodeFs()).readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = await (await nodeFs()).readFile(path, 'utf8').catch(ifMissing(''));
   return text.split('\n').filter((line) => {
     if (line.trim() === '') return false;
     try {

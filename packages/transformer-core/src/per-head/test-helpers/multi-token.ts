@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { TINY } from '../../../test/variants.js';
 import type { ModelConfigInput } from '../../config.js';
 import type { TransformerModel } from '../../model.js';
+import { trainableOf } from '../../train/check-gradients.js';
 import type { NamedGradients } from '../../train/clip.js';
 import { crossEntropy } from '../../train/cross-entropy.js';
 
@@ -43,7 +44,7 @@ export function singleTape(
   heads: number[],
   run: { training?: boolean; seed?: number } = {},
 ): { loss: tf.Scalar; grads: NamedGradients } {
-  const trainable = Object.entries(model.params).filter(([, v]) => v.trainable);
+  const trainable = Object.entries(trainableOf(model.params));
   const { value, grads } = tf.variableGrads(
     () => {
       const { logits } = model.forward(IDS, { heads, ...run });
