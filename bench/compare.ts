@@ -74,8 +74,8 @@ for (const [key, base] of samples.base) {
   const [b, h] = [median(base), median(head)];
   rows.push({
     row: key,
-    [`${baseCommit} ${metric}`]: b,
-    [`${headCommit} ${metric}`]: h,
+    [`base ${metric}`]: b,
+    [`head ${metric}`]: h,
     'head ÷ base': h / b,
   });
 }
