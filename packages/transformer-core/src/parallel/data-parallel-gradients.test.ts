@@ -13,6 +13,7 @@ import { crossEntropy } from '../train/cross-entropy.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import type { LossContext } from '../train/evaluate.js';
 import { warmupCosineSchedule } from '../train/schedule.js';
+import { killAt } from '../train/test-helpers/kill-at.js';
 import { storedCounts } from '../train/test-helpers/stored-counts.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import { DataParallel } from './data-parallel.js';
@@ -247,13 +248,7 @@ describe('dataParallelGradients: unreached weights and dropout', () => {
     expect(second).toEqual(first);
     const killed = await runOn(model, 'killed', {
       ...spread(),
-      callbacks: [
-        {
-          onStep: ({ step }) => {
-            if (step === 5) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [killAt(5)],
     }).catch((e: unknown) => e);
     expect((killed as Error).message).toBe('killed');
     const resumed = await runOn(model, 'killed', { ...spread(), resume: true });

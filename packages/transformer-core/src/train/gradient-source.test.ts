@@ -13,6 +13,7 @@ import { type GradientContext, type GradientFn, lossFnGradients, perMicroBatch }
 import { warmupCosineSchedule } from './schedule.js';
 import { stepSeed } from './seed.js';
 import { countingBatch, createBigram, type TokenBatch } from './test-helpers/bigram.js';
+import { killAt } from './test-helpers/kill-at.js';
 import { storedCounts } from './test-helpers/stored-counts.js';
 import { type TrainOptions, train } from './trainer.js';
 
@@ -137,13 +138,7 @@ describe('train with a gradient source', () => {
     const killed = await run({
       gradients,
       checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
-      callbacks: [
-        {
-          onStep: ({ step }) => {
-            if (step === 10) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [killAt(10)],
     }).catch((e: unknown) => e);
     expect((killed as Error).message).toBe('killed');
     // head.bias had gradients in updates 4..8 only.
@@ -173,13 +168,7 @@ describe('train with a gradient source', () => {
     await run({
       gradients,
       checkpoint: { dir: join(dir, 'b'), every: 4, config: {} },
-      callbacks: [
-        {
-          onStep: ({ step }) => {
-            if (step === 6) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [killAt(6)],
     }).catch(() => undefined);
     // In checkpoint 4 head.bias has no state yet. Version 2 wrote zero moments and a count 0 for it instead.
     const path = join(dir, 'b', checkpointDirName(4));

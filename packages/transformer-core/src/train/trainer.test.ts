@@ -12,6 +12,7 @@ import { jsonlMetricsLog } from './metrics-log.js';
 import { progressReporter } from './progress.js';
 import { warmupCosineSchedule } from './schedule.js';
 import { countingBatch, createBigram, type TokenBatch } from './test-helpers/bigram.js';
+import { killAt } from './test-helpers/kill-at.js';
 import { type TrainOptions, train } from './trainer.js';
 
 const shape = { batch: 2, time: 6, vocabSize: 13 };
@@ -226,13 +227,7 @@ describe('train', () => {
     // Simulate a kill after step 10: the last checkpoint is step 8, steps 9 and 10 are lost.
     const killed = await run({
       checkpoint: { dir: join(dir, 'b'), every: 4, config: modelConfig },
-      callbacks: [
-        {
-          onStep: ({ step }) => {
-            if (step === 10) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [killAt(10)],
     }).catch((e: unknown) => e);
     expect((killed as Error).message).toBe('killed');
     // A different initialisation proves the weights come from the checkpoint.
@@ -251,13 +246,7 @@ describe('train', () => {
     const uninterrupted = await run({ checkpoint: { dir: join(dir, 'a'), every: 4, config: modelConfig } });
     await run({
       checkpoint: { dir: join(dir, 'b'), every: 4, config: modelConfig },
-      callbacks: [
-        {
-          onStep: ({ step }) => {
-            if (step === 10) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [killAt(10)],
     }).catch(() => undefined);
     // Rewrite checkpoint 8 as version 1 wrote it: no `step.<param>` counts, only the global optimizerStep.
     const path = join(dir, 'b', checkpointDirName(8));
@@ -306,14 +295,7 @@ describe('train', () => {
     await run({
       ...options,
       batches: stream(),
-      callbacks: [
-        ...options.callbacks,
-        {
-          onStep: ({ step }) => {
-            if (step === 5) throw new Error('killed');
-          },
-        },
-      ],
+      callbacks: [...options.callbacks, killAt(5)],
     }).catch(() => undefined);
     const resumed = await run({ ...options, batches: stream(), resume: true });
     expect(resumed.record.losses()).toEqual(whole.record.losses().slice(3));

@@ -10,6 +10,7 @@ import type { TrainCallbacks } from './callbacks.js';
 import { crossEntropy } from './cross-entropy.js';
 import type { LossContext } from './evaluate.js';
 import { lossFnGradients } from './gradient-source.js';
+import { killAt } from './test-helpers/kill-at.js';
 import { storedCounts } from './test-helpers/stored-counts.js';
 import { type TrainOptions, train } from './trainer.js';
 
@@ -99,12 +100,6 @@ async function run(name: string, extra: Partial<TrainOptions<number[][]>> & { in
   }
 }
 
-const killedAt = (step: number): TrainCallbacks => ({
-  onStep: (metrics) => {
-    if (metrics.step === step) throw new Error('killed');
-  },
-});
-
 describe('a head unfrozen mid-run', () => {
   it('starts its AdamW bias correction at t = 1, and runs resume exactly before and after the unfreezing', async () => {
     const whole = await run('whole');
@@ -142,7 +137,7 @@ describe('a head unfrozen mid-run', () => {
       [5, 4],
     ] as const) {
       const name = `killed-${kill}`;
-      await expect(run(name, { callbacks: [killedAt(kill)] })).rejects.toThrow('killed');
+      await expect(run(name, { callbacks: [killAt(kill)] })).rejects.toThrow('killed');
       const resumed = await run(name, { initSeed: 99, resume: true });
       expect(resumed.losses, `resumed from ${checkpoint}`).toEqual(whole.losses.slice(checkpoint));
       expect(resumed.weights, `resumed from ${checkpoint}`).toEqual(whole.weights);
