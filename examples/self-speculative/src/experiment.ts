@@ -1,7 +1,7 @@
 import { defineExperiment, type Json } from '@beyond-ntp-examples/kit';
-import { planFor } from './plan.js';
+import { CONDITIONS, planFor } from './plan.js';
 import { type ConditionConfig, runCondition, runUnits } from './run.js';
-import { CONDITIONS, summarize } from './summarize.js';
+import { summarize } from './summarize.js';
 
 /** The experiment: self-speculative decoding with jointly trained heads and with heads added after training. */
 export const experiment = defineExperiment<Json>({

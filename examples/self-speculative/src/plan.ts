@@ -3,6 +3,12 @@ import type { Mode } from '@beyond-ntp-examples/kit';
 /** Heads of every model decoded here; k = 1 … HEADS drafters are compared. */
 export const HEADS = 4;
 
+/** The values of k compared: 1 … HEADS. */
+export const KS: readonly number[] = Array.from({ length: HEADS }, (_, i) => i + 1);
+
+/** The conditions, in report and legend order: heads trained with the model, and heads added afterwards. */
+export const CONDITIONS = ['joint', 'heads-added'] as const;
+
 /** Everything one mode runs: data, model, training budgets and the decoding measurement. */
 export interface Plan {
   /** Training stories (≈ 470 characters each) and held-out stories (prompts). */
