@@ -27,6 +27,7 @@ export type { ConditionRow, ResultsFile } from './report.js';
 export { defaultOutDir, type RunExperimentOptions, runExperiment } from './runner.js';
 export {
   mean,
+  median,
   pearson,
   pooledStd,
   sampleStd,

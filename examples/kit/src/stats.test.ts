@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KitError } from './errors.js';
-import { mean, pearson, pooledStd, sampleStd, summarizeValues, welchT } from './stats.js';
+import { mean, median, pearson, pooledStd, sampleStd, summarizeValues, welchT } from './stats.js';
 
 describe('statistics', () => {
   it('mean and sample std match values worked out by hand', () => {
@@ -9,6 +9,17 @@ describe('statistics', () => {
     expect(mean(xs)).toBe(5);
     expect(sampleStd(xs)).toBeCloseTo(Math.sqrt(32 / 7), 15);
     expect(sampleStd([3, 3, 3])).toBe(0);
+  });
+
+  it('median is the middle value, or the mean of the two middle ones, whatever the input order', () => {
+    expect(median([7])).toBe(7);
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([2, 100, 3, 2])).toBe(2.5);
+    const xs = [3, 1, 2];
+    median(xs);
+    expect(xs).toEqual([3, 1, 2]); // the input is not sorted in place
+    expect(() => median([])).toThrow(KitError);
   });
 
   it('pools the two groups’ variances with n − 1 weights', () => {

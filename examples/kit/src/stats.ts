@@ -7,6 +7,19 @@ export function mean(values: readonly number[]): number {
 }
 
 /**
+ * Median of at least one value: the middle value, or the mean of the two middle ones. Timings on a shared machine
+ * are summarised by it, so that one slow spell does not move the result.
+ */
+export function median(values: readonly number[]): number {
+  requireCount(values, 1, 'median');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
  * Sample standard deviation `s = √( Σ (xᵢ − x̄)² / (n − 1) )` (Bessel-corrected, as numpy's `std(ddof=1)`), of at
  * least two values: seeds are a sample of the runs one could have made, not the whole population.
  */
