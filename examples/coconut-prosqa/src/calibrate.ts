@@ -23,6 +23,7 @@ const { values } = parseArgs({
     layers: { type: 'string', default: '2' },
     method: { type: 'string', default: 'cot' },
     thoughts: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '32' },
   },
 });
 const num = (name: keyof typeof values) => Number(values[name]);
@@ -39,13 +40,14 @@ const plan = {
   },
   model: { ...base.model, dModel: num('d-model'), nLayers: num('layers') },
   maxLatentStage: num('thoughts'),
+  batchSize: num('batch'),
 };
 const task = prosqaTask(plan.task);
 const model = createModel(modelConfig(plan, task), { seed: 0 });
 const method = values.method as 'cot' | 'no-curriculum';
 console.log(
   `nodes ${plan.task.nodes}, steps ${plan.task.minSteps}-${plan.task.maxSteps}, ${task.train.length} train, vocab ${task.tokenizer.vocabSize}, ` +
-    `longest question ${task.maxQuestion} + steps/answer ${task.maxAfter} tokens, ${model.params.length} tensors, d=${plan.model.dModel} L=${plan.model.nLayers}`,
+    `longest question ${task.maxQuestion} + steps/answer ${task.maxAfter} tokens, d=${plan.model.dModel} L=${plan.model.nLayers}, batch ${plan.batchSize}`,
 );
 let cpu = process.cpuUsage();
 let wall = performance.now();

@@ -17,8 +17,9 @@ export const experiment = defineExperiment<Json>({
       return {
         name: spec.name,
         config: JSON.parse(JSON.stringify(config)) as Json,
-        // Progress in epochs; an epoch with thoughts costs about one pass more per thought (see the README).
+        // Progress in epochs; thoughts add a pass each, so an epoch with thoughts costs about twice as much.
         units: (spec.from === 'cot' ? 0 : plan.cotEpochs) + afterPrefixEpochs(plan),
+        weight: spec.method === 'coconut' || spec.method === 'no-curriculum' ? 2 : 1,
         ...(spec.from === 'cot' && { dependsOn: ['cot'] }),
       };
     });

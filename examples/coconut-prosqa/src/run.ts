@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type TrainCurriculumOptions, trainCurriculum } from '@beyond-ntp/coconut-curriculum';
 import { createModel, loadModel, saveModel, type TransformerModel } from '@beyond-ntp/transformer-core';
 import type { Json, RunContext } from '@beyond-ntp-examples/kit';
-import { type Evaluation, evaluateModel } from './evaluate.js';
+import { evaluateModel } from './evaluate.js';
 import { afterPrefixEpochs, type ConditionSpec, type RunPlan } from './plan.js';
 import { type ProsQATask, prosqaTask } from './task.js';
 
@@ -29,18 +29,17 @@ export async function runCondition(ctx: RunContext<Json>): Promise<Record<string
   const { plan, spec } = ctx.config as unknown as ConditionConfig;
   const task = prosqaTask(plan.task);
   const after = afterPrefixEpochs(plan);
-  const score = (model: TransformerModel, records = task.test) =>
+  const score = (model: TransformerModel) =>
     evaluateModel({
       model,
       method: spec.method,
       maxLatentStage: plan.maxLatentStage,
-      records,
+      records: task.test,
       tokenizer: task.tokenizer,
       maxNewTokens: task.maxAfter,
       batchSize: 100,
     });
-  const train = (model: TransformerModel, phase: Phase) =>
-    trainPhase({ ctx, plan, task, model, score, phase });
+  const train = (model: TransformerModel, phase: Phase) => trainPhase({ ctx, plan, task, model, phase });
 
   let model: TransformerModel;
   const metrics: Record<string, number> = {};
@@ -97,12 +96,10 @@ async function trainPhase(args: {
   plan: RunPlan;
   task: ProsQATask;
   model: TransformerModel;
-  score: (model: TransformerModel, records?: ProsQATask['test']) => Evaluation;
   phase: Phase;
 }): Promise<void> {
-  const { ctx, plan, task, model, score, phase } = args;
+  const { ctx, plan, task, model, phase } = args;
   const startEpoch = phase.name === 'prefix' ? 0 : plan.epochsPerStage;
-  const curveRecords = task.test.slice(0, plan.curveCount);
   const options: TrainCurriculumOptions = {
     model,
     examples: task.examples,
@@ -122,7 +119,6 @@ async function trainPhase(args: {
       // Curves count epochs from the start of training, prefix included, for every condition.
       const trained = (phase.name === 'prefix' ? 0 : plan.cotEpochs) + epoch - startEpoch + 1;
       ctx.record('loss', trained, loss);
-      ctx.record('accuracy', trained, score(model, curveRecords).accuracy);
       ctx.progress(phase.first + epoch - startEpoch + 1);
     },
   };

@@ -3,6 +3,7 @@ import {
   compareConditions,
   formatNumber,
   mean,
+  type PlotSpec,
   type RunResult,
   type SummarizeArgs,
   type Summary,
@@ -56,14 +57,36 @@ export function summarize({ results }: SummarizeArgs<Json>): Summary {
         metric: 'tokens',
         title: 'mean generated tokens (thoughts counted)',
       },
-      {
-        kind: 'curves',
-        file: 'accuracy-curves.svg',
-        curve: 'accuracy',
-        title: 'accuracy during training (subset)',
-      },
+      { kind: 'vega-lite', file: 'accuracy-vs-tokens.svg', spec: accuracyVsTokens(results) },
       { kind: 'curves', file: 'loss.svg', curve: 'loss', title: 'training loss per epoch' },
     ],
+  };
+}
+
+// The paper's trade-off in one picture: each run a point at (mean generated tokens, accuracy).
+function accuracyVsTokens(
+  results: readonly RunResult<Json>[],
+): Extract<PlotSpec, { kind: 'vega-lite' }>['spec'] {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'accuracy against generated tokens (one point per run)',
+    width: 360,
+    height: 240,
+    data: {
+      values: results.map((r) => ({
+        condition: r.condition,
+        seed: r.seed,
+        tokens: r.metrics.tokens ?? 0,
+        accuracy: r.metrics.accuracy ?? 0,
+      })),
+    },
+    mark: { type: 'point', filled: true, size: 70 },
+    encoding: {
+      x: { field: 'tokens', type: 'quantitative', title: 'mean generated tokens (thoughts counted)' },
+      y: { field: 'accuracy', type: 'quantitative', title: 'held-out accuracy', scale: { domain: [0, 1] } },
+      color: { field: 'condition', type: 'nominal' },
+      shape: { field: 'condition', type: 'nominal' },
+    },
   };
 }
 
