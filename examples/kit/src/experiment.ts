@@ -27,6 +27,13 @@ export interface Condition<C extends Json = Json> {
    * @default 1
    */
   weight?: number;
+  /**
+   * Conditions whose run with the same seed this condition's run builds on (e.g. it starts from a checkpoint the
+   * other run saved in its `ctx.dir`). They must come earlier in the list of conditions, so that, seed by seed,
+   * they have finished first; the run finds their folders with {@link RunContext.dependencyDir}.
+   * @default []
+   */
+  dependsOn?: string[];
 }
 
 /** A command-line option an app adds to the kit's own flags (e.g. `--text <file>`). */
@@ -76,6 +83,12 @@ export interface RunContext<C extends Json = Json> {
   options: AppOptionValues;
   /** This run's own directory, kept after the run (e.g. for a `jsonlMetricsLog`). */
   dir: string;
+  /**
+   * The `dir` of the finished run, with this run's seed, of a condition named in this condition's `dependsOn`:
+   * where that run left what this one builds on.
+   * @throws {KitError} (`INVALID_EXPERIMENT`) when `condition` is not in `dependsOn`.
+   */
+  dependencyDir(condition: string): string;
   /**
    * Where the run keeps its checkpoints: hand it to `train({ checkpoint: { dir } })`. Deleted once the run's result
    * is written, since a finished run is never resumed. Runs with several training phases use subdirectories and

@@ -6,6 +6,8 @@ import { assertJson, type Json } from './json.js';
 export interface PlannedRun<C extends Json = Json> extends RunIdentity<C> {
   /** Relative cost of one unit. */
   weight: number;
+  /** Conditions whose same-seed runs this run builds on (they come earlier in the plan). */
+  dependsOn: string[];
 }
 
 /** The {@link RunIdentity} part of a planned run or a stored result. */
@@ -38,6 +40,7 @@ export function planRuns<C extends Json>(
       config: condition.config,
       units: condition.units,
       weight: condition.weight ?? 1,
+      dependsOn: condition.dependsOn ?? [],
     })),
   );
 }
@@ -69,6 +72,19 @@ function checkCondition(condition: Condition, field: string, names: Set<string>)
       `${field}.units`,
       `must be a positive integer, got ${condition.units}`,
     );
+  }
+  const dependsOn = condition.dependsOn ?? [];
+  if (!Array.isArray(dependsOn)) {
+    throw new KitError('INVALID_EXPERIMENT', `${field}.dependsOn`, 'must be a list of condition names');
+  }
+  for (const [j, name] of dependsOn.entries()) {
+    if (!names.has(name) || name === condition.name) {
+      throw new KitError(
+        'INVALID_EXPERIMENT',
+        `${field}.dependsOn[${j}]`,
+        `"${name}" must name a condition listed before "${condition.name}", so that its run finishes first`,
+      );
+    }
   }
   const weight = condition.weight ?? 1;
   if (!Number.isFinite(weight) || weight <= 0) {

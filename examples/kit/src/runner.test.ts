@@ -181,6 +181,36 @@ describe('runExperiment', () => {
     expect(existsSync(join(out, 'runs', 'slow-seed0', 'result.json'))).toBe(false);
   });
 
+  it('hands a run the folders of the same-seed runs it depends on, finished before it', async () => {
+    const out = await tempDir();
+    const toy = toyExperiment({ dir: out });
+    const seen: string[] = [];
+    const chained: Experiment<Json> = {
+      ...toy.experiment,
+      conditions: () => [
+        { name: 'base', config: {}, units: 1 },
+        { name: 'child', config: {}, units: 1, dependsOn: ['base'] },
+      ],
+      async run(ctx) {
+        if (ctx.condition === 'base') {
+          writeFileSync(join(ctx.dir, 'weights.txt'), `base of seed ${ctx.seed}`);
+        } else {
+          seen.push(readFileSync(join(ctx.dependencyDir('base'), 'weights.txt'), 'utf8'));
+          expect(() => ctx.dependencyDir('child')).toThrow(
+            'dependencyDir(child): condition "child" does not list "child" in dependsOn',
+          );
+        }
+        ctx.progress(1);
+        return { metrics: { score: 1 } };
+      },
+    };
+    await run(chained, ['--smoke', '--out', out]);
+    expect(seen).toEqual(['base of seed 0', 'base of seed 1']);
+    // Rerun: both finished, nothing runs again.
+    await run(chained, ['--smoke', '--out', out]);
+    expect(seen).toHaveLength(2);
+  });
+
   it('checks the plan: names, configs and units', async () => {
     const out = await tempDir();
     const toy = toyExperiment({ dir: out });
@@ -206,6 +236,17 @@ describe('runExperiment', () => {
     );
     expect(await withConditions([{ name: 'a', config: {}, units: 2.5 }])).toBe(
       'conditions[0].units: must be a positive integer, got 2.5',
+    );
+    expect(
+      await withConditions([
+        { name: 'a', config: {}, units: 1, dependsOn: ['b'] },
+        { name: 'b', config: {}, units: 1 },
+      ]),
+    ).toBe(
+      'conditions[0].dependsOn[0]: "b" must name a condition listed before "a", so that its run finishes first',
+    );
+    expect(await withConditions([{ name: 'a', config: {}, units: 1, dependsOn: ['a'] }])).toMatch(
+      /^conditions\[0\]\.dependsOn\[0\]: "a" must name a condition listed before "a"/,
     );
   });
 });

@@ -203,6 +203,17 @@ async function attempt<C extends Json>(args: {
     backend,
     options: cli.options,
     dir,
+    // Plan order (seed-major, dependencies listed first) guarantees the dependency's run has finished.
+    dependencyDir: (condition) => {
+      if (!run.dependsOn.includes(condition)) {
+        throw new KitError(
+          'INVALID_EXPERIMENT',
+          `dependencyDir(${condition})`,
+          `condition "${run.condition}" does not list "${condition}" in dependsOn`,
+        );
+      }
+      return layout.runDir(`${condition}-seed${run.seed}`);
+    },
     checkpointDir,
     resume,
     progress: report,
