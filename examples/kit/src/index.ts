@@ -36,5 +36,5 @@ export {
   welchT,
 } from './stats.js';
 export { hasCheckpoint } from './store.js';
-export { type TrainRecipe, type TrainRunOptions, trainRun } from './train-run.js';
+export { type TrainableModel, type TrainRecipe, type TrainRunOptions, trainRun } from './train-run.js';
 export { type ComparisonOptions, compareConditions, type Outcome, type Verdict } from './verdict.js';

@@ -44,42 +44,28 @@ async function context(checkpointDir: string, resume: boolean) {
   return { ctx, curves, progress };
 }
 
-const recipe: TrainRecipe = {
-  steps: 8,
-  lr: 0.1,
-  warmupSteps: 2,
-  finalLrFraction: 0.1,
-  beta1: 0.9,
-  beta2: 0.95,
-  weightDecay: 0.1,
-  clipNorm: 1,
-  evalEvery: 3,
-};
+const recipe: TrainRecipe = { steps: 8, lr: 0.1, warmupSteps: 2, evalEvery: 3 };
 
-/** Fits w to 2: the loss is (w − 2)²; the metric is |w − 2|, read from the device. */
+/** Fits w to 2 (loss (w − 2)², metric |w − 2|); `failAt` makes that evaluation (0-based) throw, as a killed process would stop. */
 async function fit(checkpointDir: string, resume: boolean, failAt?: number) {
   const w = tf.tidy(() => tf.variable(tf.scalar(0), true, 'w'));
+  let last = Number.NaN;
+  let evaluations = 0;
+  const model = { params: { w }, config: { kind: 'scalar' }, dispose: () => w.dispose() };
   const { ctx, curves } = await context(checkpointDir, resume);
-  try {
-    const metrics = await trainRun({
-      ctx,
-      train: {
-        params: { w },
-        lossFn: () => tf.tidy(() => tf.square(tf.sub(w, 2)) as tf.Scalar),
-        batches: () => ({}),
-      },
-      recipe,
-      modelConfig: { kind: 'scalar' },
-      evaluate: () => {
-        const error = Math.abs((w.dataSync()[0] as number) - 2);
-        if (error === failAt) throw new Error('killed');
-        return { error };
-      },
-    });
-    return { metrics, curves, w: w.dataSync()[0] as number };
-  } finally {
-    w.dispose();
-  }
+  const metrics = await trainRun({
+    ctx,
+    model,
+    train: { lossFn: () => tf.tidy(() => tf.square(tf.sub(w, 2)) as tf.Scalar), batches: () => ({}) },
+    recipe,
+    evaluate: () => {
+      last = w.dataSync()[0] as number;
+      if (evaluations++ === failAt) throw new Error('killed');
+      return { error: Math.abs(last - 2) };
+    },
+  });
+  expect(w.isDisposed).toBe(true);
+  return { metrics, curves, w: last };
 }
 
 describe('trainRun', () => {
@@ -95,12 +81,19 @@ describe('trainRun', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('disposes the model when the run fails', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kit-train-run-'));
+    dirs.push(dir);
+    const before = tf.memory().numTensors;
+    await expect(fit(dir, false, 0)).rejects.toThrow('killed');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('checkpoints the run, so a run killed after a checkpoint resumes to the same weights', async () => {
     const [whole, killed] = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'kit-train-run-'))));
     dirs.push(whole as string, killed as string);
     const uninterrupted = await fit(whole as string, false);
-    const errorAt6 = uninterrupted.curves.error?.[1]?.[1];
-    await expect(fit(killed as string, false, errorAt6)).rejects.toThrow('killed');
+    await expect(fit(killed as string, false, 1)).rejects.toThrow('killed');
     expect(await hasCheckpoint(killed as string)).toBe(true);
     const resumed = await fit(killed as string, true);
     expect(resumed.w).toBe(uninterrupted.w);
