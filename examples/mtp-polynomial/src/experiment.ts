@@ -11,8 +11,8 @@ export const experiment = defineExperiment<Json>({
   dir: new URL('..', import.meta.url),
   seeds: { smoke: 2, quick: 3, full: 3 },
   budgets: {
-    quick: '≈ 5 min on an idle 2-core machine (200 steps at d=32)',
-    full: '≈ 30 min on an idle 2-core machine (500 steps at d=64); about 45 min more with --larger',
+    quick: '≈ 5 min on an idle 2-core machine (150 steps at d=32)',
+    full: '≈ 30 min on an idle 2-core machine (400 steps at d=64); about 20 min more with --larger',
   },
   options: {
     larger: {

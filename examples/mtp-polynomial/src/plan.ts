@@ -37,8 +37,8 @@ const TINY: ModelSize = { dModel: 16, nLayers: 5, nHeads: 2 };
 /** Size, steps and evaluation of each mode (budgets: README, "Budgets"). */
 const MODES: Record<Mode, { size: ModelSize; steps: number; evalEvery: number; perOps: number }> = {
   smoke: { size: TINY, steps: 4, evalEvery: 2, perOps: 2 },
-  quick: { size: SMALL, steps: 200, evalEvery: 50, perOps: 50 },
-  full: { size: BASE, steps: 500, evalEvery: 100, perOps: 100 },
+  quick: { size: SMALL, steps: 150, evalEvery: 50, perOps: 50 },
+  full: { size: BASE, steps: 400, evalEvery: 100, perOps: 100 },
 };
 
 /** A condition's name: `n<heads>`, or `n1-3x` for the larger next-token model. */
