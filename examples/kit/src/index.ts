@@ -37,4 +37,5 @@ export {
   welchT,
 } from './stats.js';
 export { hasCheckpoint } from './store.js';
+export { type TrainableModel, type TrainRecipe, type TrainRunOptions, trainRun } from './train-run.js';
 export { type ComparisonOptions, compareConditions, type Outcome, type Verdict } from './verdict.js';

@@ -51,8 +51,9 @@ async function peakBytes(model: TransformerModel, path: Path, batch: MultiTokenB
     lossFn: multiTokenLossFn(objective),
   };
   const gradients = path === 'naive' ? lossFnGradients : multiTokenGradients(objective);
-  const info = await tf.profile(() => {
-    const { loss, grads } = gradients(context) as ReturnType<typeof lossFnGradients>;
+  // multiTokenGradients is async (it may differentiate micro-batches in turn), so the profile awaits it.
+  const info = await tf.profile(async () => {
+    const { loss, grads } = await gradients(context);
     return [loss, grads];
   });
   tf.dispose(info.result);

@@ -12,4 +12,5 @@ export {
   multiTokenMetrics,
 } from './metrics.js';
 export type { MultiTokenObjective } from './objective.js';
+export { type ParameterMatchedOptions, parameterMatched } from './parameter-matched.js';
 export { type HeadTargets, type MultiTokenTargetsOptions, multiTokenTargets } from './targets.js';
