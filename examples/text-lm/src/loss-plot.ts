@@ -37,7 +37,7 @@ export function lossCurveSpec(args: {
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step' },
       y: { field: 'loss', type: 'quantitative', title: 'cross-entropy (nats/token)', scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 400 } },
     },
   };
 }

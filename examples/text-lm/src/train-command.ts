@@ -38,24 +38,36 @@ export const RUN_FILES = {
   summary: 'summary.json',
 } as const;
 
-/** What a finished `train` reports (also written as `summary.json`); every number is measured in the run. */
-export interface TrainSummary {
+/**
+ * What a run has learned so far, written as `summary.json`: it describes all of the run's steps (a resumed run
+ * included), so rerunning a finished run rewrites the same numbers. Every number is measured.
+ */
+export interface RunSummary {
   text: RunRecord['text'];
   tokenizer: { kind: string; vocabSize: number };
   parameters: number;
   tokens: { train: number; heldOut: number };
-  /** Updates done in total, and where this invocation started. */
+  /** Updates done. */
   step: number;
-  startedAt: number;
   /** Mean training loss of the last `plan.evalEvery` steps (nats per token). */
   trainLoss: number;
   /** Held-out loss at the last evaluation, and the lowest one with its step. */
   heldOutLoss: number;
   bestHeldOut: { step: number; loss: number };
-  /** Wall-clock seconds of this invocation's training loop. */
-  seconds: number;
+  /** Seconds spent in the updates themselves, summed over all steps (evaluations and checkpoints excluded). */
+  updateSeconds: number;
+  /** The backend and the commit of the app's code in the latest invocation. */
   backend: string;
   commit: string | null;
+}
+
+/** What one invocation of `train` did. */
+export interface TrainOutcome {
+  summary: RunSummary;
+  /** The step this invocation started from (0, or the checkpoint it resumed). */
+  startedAt: number;
+  /** Wall-clock seconds of this invocation's training loop. */
+  seconds: number;
 }
 
 /** Where `train` reports: a stream for its lines and progress bar. */
@@ -71,8 +83,9 @@ export interface TrainIo {
  * curve and a summary. Rerunning it with the same settings resumes from the last checkpoint (a finished run just
  * rewrites its plot and summary); other settings on an existing run are refused with a `STALE_RUN` `KitError`.
  */
-export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<TrainSummary> {
+export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<TrainOutcome> {
   const { out, plan } = args;
+  const commit = gitState(fileURLToPath(new URL('.', import.meta.url)))?.commit ?? null;
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const text = await readText(args.text);
   if (args.fresh) await removeRunFiles(out);
@@ -186,19 +199,18 @@ export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<TrainS
   }
   const best = evaluations.reduce((a, b) => (b.evalLoss < a.evalLoss ? b : a));
   const recent = metrics.slice(-plan.evalEvery);
-  const summary: TrainSummary = {
+  const summary: RunSummary = {
     text: record.text,
     tokenizer: { kind: args.tokenizer.kind, vocabSize: tokenizer.vocabSize },
     parameters,
     tokens: { train: windows.trainIds, heldOut: windows.heldOutIds },
     step: result.step,
-    startedAt: result.resumedFrom ?? 0,
     trainLoss: recent.reduce((sum, m) => sum + m.loss, 0) / recent.length,
     heldOutLoss: (evaluations.at(-1) as Required<StepMetrics>).evalLoss,
     bestHeldOut: { step: best.step, loss: best.evalLoss },
-    seconds,
+    updateSeconds: metrics.reduce((sum, m) => sum + m.seconds, 0),
     backend: io.backend,
-    commit: gitState(fileURLToPath(new URL('.', import.meta.url)))?.commit ?? null,
+    commit,
   };
   await writeFileAtomic(join(out, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
   const spec = lossCurveSpec({
@@ -215,7 +227,7 @@ export async function trainCommand(args: TrainArgs, io: TrainIo): Promise<TrainS
   say(
     `wrote     ${RUN_FILES.tokenizer}, ${RUN_FILES.metrics}, ${RUN_FILES.plot} and ${RUN_FILES.summary} in ${out}`,
   );
-  return summary;
+  return { summary, startedAt: result.resumedFrom ?? 0, seconds };
 }
 
 async function readText(path: string): Promise<string> {
