@@ -58,12 +58,12 @@ export function progressReporter(options: ProgressOptions = {}): TrainCallbacks 
         {
           stream: stream as NodeJS.WritableStream,
           format:
-            'train [{bar}] {value}/{total} | loss {loss} | eval {evalLoss} | lr {lr} | {speed} | eta {eta}',
+            'train [{bar}] {value}/{total} | loss {loss} | eval {evalLoss} | lr {lr} | {speed} | eta {remaining}',
           hideCursor: true,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(steps, startStep, { loss: '-', evalLoss, lr: '-', speed: '-', eta: '-' });
+      bar.start(steps, startStep, { loss: '-', evalLoss, lr: '-', speed: '-', remaining: '-' });
     },
     onStep(metrics) {
       if (metrics.evalLoss !== undefined) evalLoss = metrics.evalLoss.toFixed(4);
@@ -73,7 +73,7 @@ export function progressReporter(options: ProgressOptions = {}): TrainCallbacks 
           evalLoss,
           lr: metrics.lr.toExponential(2),
           speed: speedOf(metrics),
-          eta: remaining(metrics.step),
+          remaining: remaining(metrics.step), // not `eta`: cli-progress fills that name itself
         });
       } else if (metrics.step % logEvery === 0 || metrics.step === total) {
         stream.write(`${formatLine(metrics, total, evalLoss)} eta ${remaining(metrics.step)}\n`);
