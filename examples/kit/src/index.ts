@@ -21,8 +21,9 @@ export {
 export { formatDuration, formatNumber } from './format.js';
 export type { Json } from './json.js';
 export { type MainOptions, main } from './main.js';
-export type { PlotSpec } from './plots.js';
+export { type PlotSpec, renderSvg } from './plots.js';
 export type { ProgressCallbacks } from './progress.js';
+export { gitState } from './provenance.js';
 export type { ConditionRow, ResultsFile } from './report.js';
 export { defaultOutDir, type RunExperimentOptions, runExperiment } from './runner.js';
 export {
@@ -36,6 +37,6 @@ export {
   type WelchT,
   welchT,
 } from './stats.js';
-export { hasCheckpoint } from './store.js';
+export { hasCheckpoint, writeFileAtomic } from './store.js';
 export { type TrainableModel, type TrainRecipe, type TrainRunOptions, trainRun } from './train-run.js';
 export { type ComparisonOptions, compareConditions, type Outcome, type Verdict } from './verdict.js';

@@ -11,12 +11,13 @@ import {
   evaluateArithmetic,
   generateArithmetic,
 } from '@beyond-ntp/synth-tasks';
-import { createCharTokenizer, saveTokenizer } from '@beyond-ntp/tokenizer';
+import { createCharTokenizer, loadTokenizer, saveTokenizer } from '@beyond-ntp/tokenizer';
 import {
   createModel,
   crossEntropy,
   generate,
   jsonlMetricsLog,
+  loadModel,
   progressReporter,
   train,
   warmupCosineSchedule,
@@ -59,6 +60,10 @@ const [bos, eos] = ['<bos>', '<eos>'].map((t) => tokenizer.tokenToId(t) as numbe
 const encode = (r: ArithmeticRecord) => [bos, ...tokenizer.encode(r.prompt + r.answer), eos];
 console.log(
   `  vocabulary of ${tokenizer.vocabSize}; "${trainSet[0]?.prompt}${trainSet[0]?.answer}" → ${encode(trainSet[0] as ArithmeticRecord).join(' ')}`,
+);
+console.log(
+  `  special tokens: <pad> = ${tokenizer.tokenToId('<pad>')}, <bos> = ${bos}, <eos> = ${eos}; ` +
+    'each problem is <bos> prompt answer <eos>',
 );
 await saveTokenizer(tokenizer, join(out, 'tokenizer.json'));
 
@@ -124,6 +129,28 @@ console.log(
 console.log(`  e.g. ${testSet[0]?.prompt}${predictions[0]} (expected ${testSet[0]?.answer})`);
 tf.dispose(lossMask);
 model.dispose();
+
+section('reload — the saved checkpoint and tokenizer, as a later program would');
+// Nothing from above but the files: the tokenizer.json and the latest checkpoint written by train().
+const reloadedTokenizer = await loadTokenizer(join(out, 'tokenizer.json'));
+const reloaded = await loadModel(join(out, 'checkpoints'));
+const prompts = testSet.map((r) => [bos, ...reloadedTokenizer.encode(r.prompt)]);
+// The same greedy decode as above, from the files: it must give the same ids for every held-out prompt.
+const again = generate(reloaded, prompts, { maxNewTokens: answerLength, temperature: 0 });
+const same = again.every((ids, i) => ids.join() === answers[i]?.join());
+console.log(`  same answers as the model before saving, on all ${testSet.length} prompts: ${same}`);
+if (!same) process.exitCode = 1;
+// Generation stops at <eos> when asked to: a few continuations with their ids.
+const eosId = reloadedTokenizer.tokenToId('<eos>') as number;
+const shown = generate(reloaded, prompts.slice(0, 3), {
+  maxNewTokens: answerLength + 1,
+  temperature: 0,
+  stopTokens: [eosId],
+});
+for (const [i, ids] of shown.entries()) {
+  console.log(`  ${testSet[i]?.prompt} → ${reloadedTokenizer.decode(ids)}   (ids ${ids.join(' ')})`);
+}
+reloaded.dispose();
 
 section('outputs');
 console.log(`  ${join(out, 'tokenizer.json')}   Hugging Face tokenizer.json`);

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { runMarkdownExamples } from '../../../../test/readme-examples.js';
 
-it('the examples of docs/training.md run, train, checkpoint and spread a batch over threads', {
-  timeout: 60_000,
+it('the examples of docs/training.md run, train, checkpoint, train on a text and spread a batch over threads', {
+  timeout: 180_000,
 }, async () => {
   const logs = await runMarkdownExamples(
     new URL('../../../../docs/training.md', import.meta.url),
@@ -11,6 +11,8 @@ it('the examples of docs/training.md run, train, checkpoint and spread a batch o
   expect(logs).toEqual([
     'step 80, loss below 0.05: true',
     'checkpoint of step 80 holds head.weight, wte.weight',
+    'held-out loss below 0.3: true',
+    'dog. the quick brown fox jump',
     "2 threads: loss below 0.01 true, as one thread's to 1e-5 true",
   ]);
 });

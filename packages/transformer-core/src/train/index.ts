@@ -20,6 +20,13 @@ export { type ProgressOptions, type ProgressStream, progressReporter } from './p
 export { type LearningRateSchedule, type WarmupCosineOptions, warmupCosineSchedule } from './schedule.js';
 export { stepSeed } from './seed.js';
 export {
+  type HeldOutBatchesOptions,
+  type TokenWindows,
+  type TokenWindowsOptions,
+  tokenWindows,
+  type WindowBatch,
+} from './token-windows.js';
+export {
   type EvaluationOptions,
   type TrainCheckpointOptions,
   type TrainOptions,

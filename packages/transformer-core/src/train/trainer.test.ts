@@ -140,7 +140,9 @@ describe('train', () => {
       callbacks: [progressReporter({ stream: { write: (t) => written.push(t) }, logEvery: 4 })],
     });
     expect(written).toHaveLength(3); // steps 4, 8 and the last one
-    expect(written[0]).toMatch(/^step 4\/10 loss \d+\.\d{4} lr \d\.\d{2}e-\d gnorm \d+\.\d{3} \d+ tok\/s\n$/);
+    expect(written[0]).toMatch(
+      /^step 4\/10 loss \d+\.\d{4} lr \d\.\d{2}e-\d gnorm \d+\.\d{3} \d+ tok\/s eta \d+s\n$/,
+    );
     expect(written[2]).toMatch(/^step 10\/10 /);
   });
 
@@ -155,7 +157,9 @@ describe('train', () => {
       moveCursor: () => true,
     });
     await run({ steps: 3, callbacks: [progressReporter({ stream: terminal })] });
-    expect(written.join('')).toMatch(/train \[.*\] 3\/3 \| loss \d+\.\d{4}/);
+    expect(written.join('')).toMatch(
+      /train \[.*\] 3\/3 \| loss \d+\.\d{4} \| eval - \| lr \d\.\d{2}e-\d \| .* \| eta \d+s/,
+    );
     expect(written.join('')).toContain('\u001b[?25h'); // cursor shown again
     // A failing run also restores the cursor.
     written.length = 0;
