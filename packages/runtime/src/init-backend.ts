@@ -20,7 +20,7 @@ export interface InitBackendOptions {
    * When omitted, `BNTP_BACKEND` from `env` is used.
    */
   backend?: BackendName | 'auto';
-  /** Where `BNTP_BACKEND` is read from. @default process.env */
+  /** Where `BNTP_BACKEND` is read from. @default process.env in Node; nothing in a browser */
   env?: Record<string, string | undefined>;
   /** Receives one human-readable line per decision (what was tried, what was chosen). */
   onLog?: (message: string) => void;
@@ -79,7 +79,9 @@ export interface BackendInfo {
 function resolveRequest(options: InitBackendOptions): BackendInfo['requested'] {
   if (options.backend !== undefined)
     return { backend: validateName(options.backend, 'option `backend`'), source: 'option' };
-  const fromEnv = (options.env ?? process.env)[BACKEND_ENV_VAR]?.trim();
+  // Browsers have no `process`: there only the option can force a backend.
+  const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
+  const fromEnv = env[BACKEND_ENV_VAR]?.trim();
   if (fromEnv)
     return { backend: validateName(fromEnv, `environment variable ${BACKEND_ENV_VAR}`), source: 'env' };
   return { backend: 'auto', source: 'default' };
