@@ -77,7 +77,8 @@ describe('modelToBlob and loadModelFromBlob', () => {
     const { tensors } = decodeSafetensors(await modelToSafetensors(model));
     model.dispose();
     const before = tf.memory().numTensors;
-    const file = new File([encodeSafetensors(tensors, { format: 'pt' })], 'weights.safetensors');
+    const bytes = encodeSafetensors(tensors, { format: 'pt' }) as Uint8Array<ArrayBuffer>;
+    const file = new File([bytes], 'weights.safetensors');
     const error = await thrown(CheckpointError, () => loadModelFromBlob(file));
     expect(error.code).toBe('CHECKPOINT_INVALID');
     expect(error.message).toBe(
