@@ -1,12 +1,12 @@
 // A model as one safetensors file, for places without a directory to hold config.json beside it (a browser's
 // IndexedDB, a download): the weights exactly as saveModel writes model.safetensors, and the config in the
 // header's `__metadata__`, which safetensors readers (PyTorch, Hugging Face) carry along and ignore.
-import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfigInput, parseModelConfig } from '../config.js';
-import { type CreateModelOptions, createModel, type TransformerModel } from '../model.js';
+import type { CreateModelOptions, TransformerModel } from '../model.js';
 import { CheckpointError } from './errors.js';
+import { modelWithWeights } from './model-with-weights.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { assignParams, fromRawTensors, toRawTensors } from './tensors.js';
+import { fromRawTensors, toRawTensors } from './tensors.js';
 
 /** The `__metadata__` key holding the model's config (JSON) in a file written by {@link modelToSafetensors}. */
 export const CONFIG_METADATA_KEY = 'config';
@@ -54,18 +54,7 @@ export function modelFromSafetensors(bytes: Uint8Array, options: ModelBytesOptio
   const config = parseModelConfig(options.config ?? storedConfig(contents.metadata, source), {
     file: source,
   });
-  const weights = fromRawTensors(contents.tensors);
-  let model: TransformerModel | undefined;
-  try {
-    model = createModel(config, { seed: options.seed, kernels: options.kernels });
-    assignParams(model.params, weights, source);
-    return model;
-  } catch (error) {
-    model?.dispose();
-    throw error;
-  } finally {
-    tf.dispose(weights);
-  }
+  return modelWithWeights(config, fromRawTensors(contents.tensors), { ...options, source });
 }
 
 function storedConfig(metadata: Record<string, string>, source: string): unknown {
