@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { packageBuild } from '../../tsup.base.js';
+import { browserBuild, packageBuild } from '../../tsup.base.js';
 
-export default defineConfig(packageBuild);
+export default defineConfig([packageBuild, browserBuild({ nodeOnlyDependencies: ['cli-progress'] })]);

@@ -7,5 +7,6 @@ it('the README example runs and prints what isInstance and the error say', async
     'DraftError VOCAB_MISMATCH 3',
     'true false',
     'DraftError: draft token 3: id 50300 is outside the target vocabulary of 50257',
+    'NODE_ONLY true',
   ]);
 });

@@ -9,6 +9,7 @@ import {
 } from './candidates.js';
 import { BackendUnavailableError } from './errors.js';
 import { registerGradients } from './gradients.js';
+import { failedWasmFetches, wasmFailureReason } from './wasm-fetch.js';
 
 /** The environment variable that forces a backend: `tensorflow`, `wasm`, `cpu` or `auto`. */
 export const BACKEND_ENV_VAR = 'BNTP_BACKEND';
@@ -20,7 +21,7 @@ export interface InitBackendOptions {
    * When omitted, `BNTP_BACKEND` from `env` is used.
    */
   backend?: BackendName | 'auto';
-  /** Where `BNTP_BACKEND` is read from. @default process.env */
+  /** Where `BNTP_BACKEND` is read from. @default process.env in Node; nothing in a browser */
   env?: Record<string, string | undefined>;
   /** Receives one human-readable line per decision (what was tried, what was chosen). */
   onLog?: (message: string) => void;
@@ -79,7 +80,9 @@ export interface BackendInfo {
 function resolveRequest(options: InitBackendOptions): BackendInfo['requested'] {
   if (options.backend !== undefined)
     return { backend: validateName(options.backend, 'option `backend`'), source: 'option' };
-  const fromEnv = (options.env ?? process.env)[BACKEND_ENV_VAR]?.trim();
+  // Browsers have no `process`: there only the option can force a backend.
+  const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
+  const fromEnv = env[BACKEND_ENV_VAR]?.trim();
   if (fromEnv)
     return { backend: validateName(fromEnv, `environment variable ${BACKEND_ENV_VAR}`), source: 'env' };
   return { backend: 'auto', source: 'default' };
@@ -202,7 +205,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       await activate(candidate, options);
     } catch (error) {
       const missing = isMissingModule(error, candidate.packageName);
-      const reason = missing ? 'not installed' : firstLine(error);
+      const reason = missing
+        ? 'not installed'
+        : candidate.backend === 'wasm'
+          ? wasmFailureReason(firstLine(error), options.wasm?.wasmPaths, failedWasmFetches())
+          : firstLine(error);
       attempts.push({
         backend: candidate.backend,
         packageName: candidate.packageName,
@@ -231,13 +238,15 @@ function unavailableMessage(
       ? `${BACKEND_ENV_VAR}=${requested.backend}`
       : `backend: '${requested.backend}'`;
   const lines = attempts.map((a) => `  - ${a.packageName}: ${a.reason}`);
-  const hints = candidates.map((c) => `  - ${c.installHint}`);
+  // Installing helps only where a package is missing, not where one is installed and failed to start.
+  const missing = new Set(attempts.filter((a) => a.outcome === 'missing').map((a) => a.packageName));
+  const hints = candidates.filter((c) => missing.has(c.packageName)).map((c) => `  - ${c.installHint}`);
+  const other = requested.backend === 'wasm' ? 'cpu' : `wasm (embedded, no native download)`;
   return [
     `Backend "${requested.backend}" was requested (${how}) but could not be loaded:`,
     ...lines,
-    'Install one of:',
-    ...hints,
-    `Or choose another backend, e.g. ${BACKEND_ENV_VAR}=wasm (embedded, no native download).`,
+    ...(hints.length > 0 ? ['Install one of:', ...hints] : []),
+    `Or choose another backend with the \`backend\` option (in Node also ${BACKEND_ENV_VAR}), e.g. ${BACKEND_ENV_VAR}=${other}.`,
   ].join('\n');
 }
 

@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { parseModelConfig } from '../config.js';
-import { type CreateModelOptions, createModel, type TransformerModel } from '../model.js';
+import type { CreateModelOptions, TransformerModel } from '../model.js';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { findCheckpoint, listCheckpoints } from './checkpoint.js';
 import { CheckpointError } from './errors.js';
 import { readJson, readSafetensors, replaceFile, safetensorsBytes, syncDirectory } from './files.js';
-import { assignParams } from './tensors.js';
+import { modelWithWeights } from './model-with-weights.js';
 
 const CONFIG_FILE = 'config.json';
 const WEIGHTS_FILE = 'model.safetensors';
@@ -68,17 +67,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const weights = await readSafetensors(weightsFile);
   if (weights === undefined)
     throw new CheckpointError('CHECKPOINT_NOT_FOUND', weightsFile, 'file is missing');
-  let model: TransformerModel | undefined;
-  try {
-    model = createModel(config, { seed: options.seed, kernels: options.kernels });
-    assignParams(model.params, weights, weightsFile);
-    return model;
-  } catch (error) {
-    model?.dispose();
-    throw error;
-  } finally {
-    tf.dispose(weights);
-  }
+  return modelWithWeights(config, weights, { ...options, source: weightsFile });
 }
 
 // `dir` itself when it holds a config.json; otherwise the checkpoint of `step` (default: latest) under it.

@@ -1,10 +1,12 @@
 // Runs the WebAssembly SIMD kernels of assembly/kernels.ts as tfjs kernels. This file is the one place that
 // knows tfjs backend internals. On the wasm backend the module imports the backend's own heap (the
-// Emscripten module's memory), so kernels read inputs and write outputs in place, allocated by the backend;
+// Emscripten module's memory, a shared memory when the backend runs threads, which needs the module variant that
+// declares its memory shared), so kernels read inputs and write outputs in place, allocated by the backend;
 // on the cpu backend, whose tensors are plain typed arrays, inputs are copied into a private memory and the
 // outputs copied out. Other backends (webgl, tfjs-node) keep their data on a device: kernels are not offered.
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from './errors.js';
+import { WASM_BASE64 as SHARED_WASM_BASE64 } from './wasm/kernels-shared-wasm.js';
 import { WASM_BASE64 } from './wasm/kernels-wasm.js';
 
 /** The functions of assembly/kernels.ts; pointers are byte offsets into the module's memory. */
@@ -61,9 +63,15 @@ export interface KernelExports {
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
-// What this file uses of @tensorflow/tfjs-backend-wasm 4.x's BackendWasm.
+// What this file uses of @tensorflow/tfjs-backend-wasm 4.x's BackendWasm. The single-threaded build exports its
+// memory (`asm.memory`); the threaded one creates a shared memory and imports it (`wasmMemory`).
 interface WasmBackend {
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(bytes: number): number; _free(ptr: number): void };
+  wasm: {
+    asm: { memory?: WebAssembly.Memory };
+    wasmMemory?: WebAssembly.Memory;
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
@@ -74,37 +82,50 @@ interface CpuBackend {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+// The module for a plain memory, and the one for a shared memory (a threaded wasm backend's heap).
+type Variant = 'plain' | 'shared';
+const BASE64: Record<Variant, string> = { plain: WASM_BASE64, shared: SHARED_WASM_BASE64 };
+const compiled: Record<Variant, WebAssembly.Module | null | undefined> = {
+  plain: undefined,
+  shared: undefined,
+};
 
-const moduleBytes = () => Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+const moduleBytes = (variant: Variant) => Uint8Array.from(atob(BASE64[variant]), (c) => c.charCodeAt(0));
 const hasWebAssembly = () => typeof WebAssembly === 'object';
+const isShared = (memory: WebAssembly.Memory): boolean =>
+  typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 
-// Compiled once, synchronously, on first use. null where WebAssembly or its SIMD extension is missing, or where
-// synchronous compilation is refused (browsers' main threads refuse modules over 4 KB; loadWasmKernels() compiles
-// asynchronously instead): the model then keeps stock ops.
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    const bytes = moduleBytes();
+// Compiled once, synchronously, on first use. null where WebAssembly or its SIMD (or, shared, threads) extension is
+// missing, or where synchronous compilation is refused (browsers' main threads refuse modules over 4 KB;
+// loadWasmKernels() compiles asynchronously instead): the model then keeps stock ops.
+function kernelModule(variant: Variant): WebAssembly.Module | null {
+  if (compiled[variant] === undefined) {
+    const bytes = moduleBytes(variant);
     try {
-      compiled = hasWebAssembly() && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+      compiled[variant] =
+        hasWebAssembly() && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
-      compiled = null;
+      compiled[variant] = null;
     }
   }
-  return compiled;
+  return compiled[variant];
 }
 
 /**
  * Compiles the fused WebAssembly kernels ahead of use and resolves to whether they are available. Optional in
  * Node and workers, where they compile on first use; on a browser's main thread, which refuses to compile
- * modules over 4 KB synchronously, await it once before training to get the fused kernels.
+ * modules over 4 KB synchronously, await it once before training to get the fused kernels (with wasm threads
+ * too: both the plain and the shared-memory module are compiled).
  */
 export async function loadWasmKernels(): Promise<boolean> {
-  if (compiled === undefined || compiled === null) {
-    const bytes = moduleBytes();
-    compiled = hasWebAssembly() && WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : null;
+  for (const variant of ['plain', 'shared'] as const) {
+    if (compiled[variant] === undefined || compiled[variant] === null) {
+      const bytes = moduleBytes(variant);
+      compiled[variant] =
+        hasWebAssembly() && WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : null;
+    }
   }
-  return compiled !== null;
+  return compiled.plain !== null;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
@@ -113,7 +134,7 @@ const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
 function instantiate(memory: WebAssembly.Memory, kernelName: string): KernelExports {
   let k = instances.get(memory);
   if (k === undefined) {
-    const module = kernelModule();
+    const module = kernelModule(isShared(memory) ? 'shared' : 'plain');
     if (module === null) {
       throw new KernelError(
         'KERNEL_UNAVAILABLE',
@@ -128,7 +149,13 @@ function instantiate(memory: WebAssembly.Memory, kernelName: string): KernelExpo
 
 function isWasmBackend(backend: unknown): backend is WasmBackend {
   const b = backend as Partial<WasmBackend>;
-  return b.wasm?.asm?.memory instanceof WebAssembly.Memory && typeof b.makeOutput === 'function';
+  return b.wasm !== undefined && heapOf(b as WasmBackend) !== undefined && typeof b.makeOutput === 'function';
+}
+
+// The wasm backend's heap: exported by its single-threaded build, created and imported by its threaded one.
+function heapOf(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
 }
 
 /** Byte offsets of a kernel call's inputs and outputs (in order) and of its scratch space. */
@@ -208,8 +235,10 @@ function runOnPrivateMemory(
 /** Whether the WebAssembly kernels run on the active backend (wasm or cpu, with WebAssembly SIMD). */
 export function wasmKernelsAvailable(): boolean {
   const name = tf.getBackend();
-  if (name === 'cpu') return kernelModule() !== null;
-  return name === 'wasm' && isWasmBackend(tf.backend()) && kernelModule() !== null;
+  if (name === 'cpu') return kernelModule('plain') !== null;
+  const backend = tf.backend();
+  if (name !== 'wasm' || !isWasmBackend(backend)) return false;
+  return kernelModule(isShared(heapOf(backend) as WebAssembly.Memory) ? 'shared' : 'plain') !== null;
 }
 
 /** A tfjs kernel run by {@link defineWasmKernel}: float32 inputs in, float32 outputs of the given shapes out. */
@@ -239,7 +268,7 @@ export function defineWasmKernel<A extends object>(spec: WasmKernelSpec<A>): voi
       );
     }
     if (isWasmBackend(backend)) {
-      const k = instantiate(backend.wasm.asm.memory, spec.name);
+      const k = instantiate(heapOf(backend) as WebAssembly.Memory, spec.name);
       return runOnWasmHeap(backend, k, list, shapes, scratch, run);
     }
     return runOnPrivateMemory(backend as unknown as CpuBackend, list, shapes, scratch, run, spec.name);

@@ -18,6 +18,7 @@ import {
   writeLossGradients,
 } from './layout.js';
 import type { ReplicaWorkerData, ShardRequest } from './serve-replica.js';
+import { workerThreads } from './worker-threads.js';
 
 /** Options of {@link DataParallel.start}. */
 export interface DataParallelOptions {
@@ -74,7 +75,7 @@ export class DataParallel {
     params: Record<string, tf.Variable>,
     options: DataParallelOptions,
   ): Promise<DataParallel> {
-    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    const { Worker } = await workerThreads();
     const count = options.workers ?? 1;
     if (!Number.isInteger(count) || count < 1)
       throw new InvalidTrainingArgumentError('workers', `DataParallel needs an integer ≥ 1, got ${count}`);

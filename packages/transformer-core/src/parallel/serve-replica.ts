@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LossContext } from '../train/evaluate.js';
 import { DataParallelError } from './errors.js';
 import { checkLayout, type FlatLayout, readFlat, shardGradients, writeLossGradients } from './layout.js';
+import { workerThreads } from './worker-threads.js';
 
 /** What a worker's factory returns: its copy of the parameters and the loss of one shard. */
 export interface Replica<S = unknown> {
@@ -39,9 +40,7 @@ export interface ReplicaWorkerData {
 export async function serveReplica<S>(
   factory: (data: unknown) => Replica<S> | Promise<Replica<S>>,
 ): Promise<void> {
-  const { parentPort, workerData } = await import(
-    /* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'
-  );
+  const { parentPort, workerData } = await workerThreads();
   if (parentPort === null)
     throw new DataParallelError(
       'NOT_A_WORKER',

@@ -1,6 +1,7 @@
 import type { SingleBar } from 'cli-progress';
 import type { StepMetrics, TrainCallbacks } from './callbacks.js';
 import { checkInteger } from './errors.js';
+import { defaultProgressStream, loadCliProgress } from './terminal.js';
 
 /** The part of a writable stream the progress reporter needs (`process.stdout` fits). */
 export interface ProgressStream {
@@ -14,7 +15,7 @@ export interface ProgressStream {
 export interface ProgressOptions {
   /**
    * Where to report.
-   * @default process.stdout
+   * @default process.stdout in Node; in a browser, the console (one `console.log` per line)
    */
   stream?: ProgressStream;
   /**
@@ -37,7 +38,7 @@ export interface ProgressOptions {
  * steps done before a resume do not count towards the speed).
  */
 export function progressReporter(options: ProgressOptions = {}): TrainCallbacks {
-  const stream = options.stream ?? process.stdout;
+  const stream = options.stream ?? defaultProgressStream();
   const logEvery = checkInteger('progress.logEvery', options.logEvery ?? 10, 1);
   const now = options.now ?? (() => performance.now());
   let total = 0;
@@ -52,8 +53,8 @@ export function progressReporter(options: ProgressOptions = {}): TrainCallbacks 
       total = steps;
       clock = { start: now(), startStep };
       if (stream.isTTY !== true) return;
-      // Loaded only on a terminal, so browser bundles and CI runs never pull in the terminal code.
-      const { default: cliProgress } = await import('cli-progress');
+      // Loaded only on a terminal, so CI runs never pull in the terminal code.
+      const { default: cliProgress } = await loadCliProgress();
       bar = new cliProgress.SingleBar(
         {
           stream: stream as NodeJS.WritableStream,

@@ -24,7 +24,7 @@ const DATA_SECTION = 11;
 
 describe('generated kernel modules', () => {
   it.each(WASM_KERNELS)(
-    'src/kernels/wasm/%s-wasm.ts is assembly/%s.ts compiled (run build:wasm after editing)',
+    'src/kernels/wasm/%s-wasm.ts is its assembly/ source compiled (run build:wasm after editing)',
     async (name) => {
       const binary = await compileKernel(name);
       expect(readFileSync(generatedPath(name), 'utf8')).toBe(generatedModule(name, binary));

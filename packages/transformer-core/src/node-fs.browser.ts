@@ -1,0 +1,18 @@
+// The browser build's node-fs.ts: the same path helpers, and a file system that refuses with a NodeOnlyError
+// naming what to use instead, so checkpoints, saveModel/loadModel and the metrics log fail clearly in a browser.
+import { NodeOnlyError } from '@beyond-ntp/errors';
+
+export * from './node-fs.js';
+
+/** Rejects: browsers have no file system. */
+export const nodeFs: typeof import('./node-fs.js').nodeFs = () =>
+  Promise.reject(
+    new NodeOnlyError({
+      feature:
+        'Reading and writing files (saveModel, loadModel, saveCheckpoint, loadCheckpoint, train({ checkpoint }), jsonlMetricsLog)',
+      module: 'node:fs',
+      instead:
+        'in a browser keep a model in IndexedDB (saveModelToIndexedDB, loadModelFromIndexedDB) or as a file ' +
+        '(modelToBlob, loadModelFromBlob), and train without the checkpoint option',
+    }),
+  );
