@@ -42,53 +42,46 @@ const plan = (fields: Omit<LayerLawPlan, 'probeSteps'>): LayerLawPlan => ({
   probeSteps: probeStepsFor(fields.steps),
 });
 
+/** Quick and full: the same model, probe set and recipe; more stories and steps in full. */
+const trained = (args: { trainStories: number; steps: number }): LayerLawPlan =>
+  plan({
+    corpus: {
+      trainStories: args.trainStories,
+      probeStories: 150,
+      vocabSize: 1024,
+      contextLength: 64,
+      probeWindows: 128,
+    },
+    model: MODEL,
+    lr: 1e-3,
+    minLr: 1e-4,
+    batch: 16,
+    steps: args.steps,
+    warmupSteps: args.steps / 10,
+    checkpointEvery: args.steps / 4,
+  });
+
 /**
  * What each mode runs. Budgets were set from the training speed measured by CPU time on this (loaded) machine's
  * wasm backend before any result was seen (README, "Budgets"): full ≈ 20 min and quick ≈ 4 min of an otherwise
  * idle 2-core machine.
  */
 export function planFor(mode: Mode): LayerLawPlan {
-  const recipe = { lr: 1e-3, minLr: 1e-4, batch: 16 };
   switch (mode) {
     case 'smoke':
       return plan({
         corpus: { trainStories: 200, probeStories: 20, vocabSize: 320, contextLength: 16, probeWindows: 16 },
         model: { dModel: 16, nLayers: 6, nHeads: 2 },
-        ...recipe,
+        lr: 1e-3,
+        minLr: 1e-4,
         batch: 4,
         steps: 6,
         warmupSteps: 2,
         checkpointEvery: 3,
       });
     case 'quick':
-      return plan({
-        corpus: {
-          trainStories: 4000,
-          probeStories: 150,
-          vocabSize: 1024,
-          contextLength: 64,
-          probeWindows: 128,
-        },
-        model: MODEL,
-        ...recipe,
-        steps: 200,
-        warmupSteps: 20,
-        checkpointEvery: 50,
-      });
+      return trained({ trainStories: 4000, steps: 200 });
     case 'full':
-      return plan({
-        corpus: {
-          trainStories: 8000,
-          probeStories: 150,
-          vocabSize: 1024,
-          contextLength: 64,
-          probeWindows: 128,
-        },
-        model: MODEL,
-        ...recipe,
-        steps: 500,
-        warmupSteps: 50,
-        checkpointEvery: 100,
-      });
+      return trained({ trainStories: 8000, steps: 500 });
   }
 }
