@@ -98,6 +98,15 @@ describe('createModel', () => {
     for (const m of [a, b, c]) m.dispose();
   });
 
+  it('initialises seed 0 deterministically too (tfjs reads a normal seed of 0 as none)', () => {
+    const config = VARIANTS[0]?.[1] ?? { vocabSize: 1, contextLength: 1, dModel: 1, nLayers: 1, nHeads: 1 };
+    const [a, b] = [createModel(config, { seed: 0 }), createModel(config, { seed: 0 })];
+    for (const [name, p] of Object.entries(a.params)) {
+      expect(Array.from(p.dataSync()), name).toEqual(Array.from(b.params[name]?.dataSync() ?? []));
+    }
+    for (const m of [a, b]) m.dispose();
+  });
+
   it('disposes every tensor it created', () => {
     const before = tf.memory().numTensors;
     createModel({ ...TINY, positional: 'rope' }).dispose();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BlockParams } from './block.js';
 import type { ModelConfig } from './config.js';
 import type { NormParams } from './norm.js';
-import { mixSeed } from './random.js';
+import { mixSeed, normalSeed } from './random.js';
 
 /** One output head's weights: a `[dModel, dModel]` linear map or a transformer block. */
 export type HeadParams =
@@ -45,7 +45,10 @@ export function initParams(
     return variable;
   };
   const normal = (name: string, shape: [number, number], std: number): tf.Variable<tf.Rank.R2> =>
-    add(name, tf.randomNormal(shape, 0, std, 'float32', mixSeed(seed, Object.keys(named).length)));
+    add(
+      name,
+      tf.randomNormal(shape, 0, std, 'float32', normalSeed(mixSeed(seed, Object.keys(named).length))),
+    );
   const normParams = (name: string): NormParams => {
     const weight = add(`${name}.weight`, tf.ones([config.dModel]) as tf.Tensor1D);
     if (config.norm === 'rmsnorm') return { weight };

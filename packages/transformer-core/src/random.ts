@@ -9,6 +9,14 @@ export function mixSeed(seed: number, site: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * `seed` as a seed for tfjs's normal draws (`tf.randomNormal`), which use `seed || Math.random()`: 0 would draw
+ * unseeded, so it becomes 1. `mixSeed` gives 0 for seed 0 at site 0 (the token embedding of a seed-0 model).
+ */
+export function normalSeed(seed: number): number {
+  return seed === 0 ? 1 : seed;
+}
+
 /** Mulberry32: a tiny, fast, seedable generator of floats in [0, 1); identical on every platform. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
