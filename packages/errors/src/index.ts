@@ -1,1 +1,8 @@
 export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
+export {
+  JsonFileError,
+  type JsonFileErrorCode,
+  type ParseBoundedJsonOptions,
+  parseBoundedJson,
+} from './bounded-json.js';
+export { describeValue } from './describe-value.js';

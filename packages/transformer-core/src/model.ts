@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttentionContext, causalMask, paddingMask } from './attention.js';
+import { requireBackend } from './backend-check.js';
 import {
   type AttentionMaskInput,
   type PositionIdsInput,
@@ -38,6 +39,11 @@ export interface CreateModelOptions {
    * @default 'fast'
    */
   kernels?: KernelMode;
+  /**
+   * Refuse a config with more weights than this, before allocating any (see `modelParameterCount`).
+   * @default DEFAULT_MAX_PARAMETERS (10^9)
+   */
+  maxParameters?: number;
 }
 
 /** Options shared by every piece that runs attention or dropout. */
@@ -167,16 +173,21 @@ interface CallContext {
   positionIds?: tf.Tensor2D;
   rope?: RopeAngles;
   padding?: tf.Tensor4D;
+  /** The causal mask of this call's positions, built by the first layer that needs it. */
+  mask: () => tf.Tensor2D;
   dispose(): void;
 }
 
 /**
  * Creates a decoder-only transformer with freshly initialised weights.
  *
- * @throws {ConfigError} when the config is invalid.
+ * @throws {ConfigError} when the config is invalid or larger than `options.maxParameters`.
+ * @throws {ModelError} `BACKEND_MISSING` when no TensorFlow.js backend is registered (call `initBackend()`).
  */
 export function createModel(config: ModelConfigInput, options: CreateModelOptions = {}): TransformerModel {
-  return new TransformerModel(parseModelConfig(config), options.seed ?? 0, options.kernels ?? 'fast');
+  const parsed = parseModelConfig(config, { maxParameters: options.maxParameters });
+  requireBackend();
+  return new TransformerModel(parsed, options.seed ?? 0, options.kernels ?? 'fast');
 }
 
 /**
@@ -189,7 +200,6 @@ export class TransformerModel {
   /** Every weight under its checkpoint name (see `docs/transformer-core.md`), in a stable order. */
   readonly params: Record<string, tf.Variable>;
   private readonly p: ModelParams;
-  private readonly mask: tf.Tensor2D;
   private readonly rope?: RopeTables;
   private readonly dropoutSeeds: () => number;
   private readonly kernels: Kernels;
@@ -201,7 +211,6 @@ export class TransformerModel {
     const { named, tree } = initParams(config, seed);
     this.params = named;
     this.p = tree;
-    this.mask = causalMask(config.contextLength);
     const headDim = config.dModel / config.nHeads;
     if (config.positional === 'rope') this.rope = ropeTables(config.contextLength, headDim, config.ropeBase);
     const stream = mulberry32(mixSeed(seed, 0x0d0d));
@@ -344,7 +353,6 @@ export class TransformerModel {
   /** Frees every weight and precomputed table. The model is unusable afterwards. */
   dispose(): void {
     for (const param of Object.values(this.params)) param.dispose();
-    this.mask.dispose();
     this.rope?.cos.dispose();
     this.rope?.sin.dispose();
   }
@@ -432,8 +440,14 @@ export class TransformerModel {
     const padding = maskRows && paddingMask(maskRows);
     const positionIds = idRows && tf.tensor2d(idRows, [B, T], 'int32');
     const rope = this.rope && ropeAngles(this.rope, positionIds ?? offset, T);
-    const owned = [padding, positionIds, rope?.cos, rope?.sin].filter((t) => t !== undefined);
-    return { offset, positionIds, rope, padding, dispose: () => tf.dispose(owned) };
+    const owned: tf.Tensor[] = [padding, positionIds, rope?.cos, rope?.sin].filter((t) => t !== undefined);
+    let mask: tf.Tensor2D | undefined;
+    const causal = () => {
+      // Kept out of the tidy scope of the layer that builds it: every layer of the call reads it.
+      if (mask === undefined) owned.push((mask = tf.keep(causalMask(offset, T, S))));
+      return mask;
+    };
+    return { offset, positionIds, rope, padding, mask: causal, dispose: () => tf.dispose(owned) };
   }
 
   private attentionContext(
@@ -445,7 +459,7 @@ export class TransformerModel {
   ): AttentionContext {
     return {
       nHeads: this.config.nHeads,
-      mask: this.mask,
+      mask: call.mask,
       rope: call.rope,
       offset: call.offset,
       padding: call.padding,

@@ -63,7 +63,10 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<TransformerModel> {
   const path = await modelDirectory(dir, options.step);
   const configFile = join(path, CONFIG_FILE);
-  const config = parseModelConfig(await readJson(configFile), { file: configFile });
+  const config = parseModelConfig(await readJson(configFile), {
+    file: configFile,
+    maxParameters: options.maxParameters,
+  });
   const weightsFile = join(path, WEIGHTS_FILE);
   const weights = await readSafetensors(weightsFile);
   if (weights === undefined)
