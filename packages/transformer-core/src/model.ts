@@ -444,7 +444,10 @@ export class TransformerModel {
     let mask: tf.Tensor2D | undefined;
     const causal = () => {
       // Kept out of the tidy scope of the layer that builds it: every layer of the call reads it.
-      if (mask === undefined) owned.push((mask = tf.keep(causalMask(offset, T, S))));
+      if (mask === undefined) {
+        mask = tf.keep(causalMask(offset, T, S));
+        owned.push(mask);
+      }
       return mask;
     };
     return { offset, positionIds, rope, padding, mask: causal, dispose: () => tf.dispose(owned) };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
+import { writing } from './directory.js';
 import { CheckpointError } from './errors.js';
 import {
   readJson,
@@ -10,6 +11,7 @@ import {
   TEMP_PREFIX,
   writeDurably,
 } from './files.js';
+import { isLiveTemp, withDirectoryLock } from './lock.js';
 
 /** What one checkpoint holds. Tensors are read, not disposed. */
 export interface CheckpointData {
@@ -76,6 +78,12 @@ export function checkpointDirName(step: number): string {
  * files are written and fsynced in a temporary directory beside the target, which is renamed into place only
  * when complete; then `latest` is replaced by an atomic rename; only then are old checkpoints pruned. Stale
  * temporary directories of an earlier crash are removed. Returns the new checkpoint's directory.
+ *
+ * The save holds the directory's lock file (`<dir>/.lock`, see `train`), so a second process writing the same
+ * directory is refused with `CHECKPOINT_LOCKED`. Tensors with a NaN or infinite value are refused
+ * (`CHECKPOINT_INVALID`, naming the tensor) and nothing is published. A write the file system refuses (full
+ * disk, read-only or unwritable directory) is `CHECKPOINT_WRITE_FAILED`, naming the path and the step; the
+ * previous checkpoints stay as they were.
  */
 export async function saveCheckpoint(
   dir: string,
@@ -97,30 +105,56 @@ export async function saveCheckpoint(
   if (configJson === undefined) {
     throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
   }
-  await (await nodeFs()).mkdir(dir, { recursive: true });
-  await recoverInterruptedSaves(dir);
-
+  const trainerState = `${JSON.stringify({ ...data.trainerState, step: data.step }, null, 2)}\n`;
   const name = checkpointDirName(data.step);
-  const temp = await (await nodeFs()).mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
-  await writeDurably(join(temp, 'model.safetensors'), await safetensorsBytes(data.params));
-  if (data.optimizerState !== undefined) {
-    await writeDurably(join(temp, 'optimizer.safetensors'), await safetensorsBytes(data.optimizerState));
-  }
-  await writeDurably(join(temp, 'config.json'), `${configJson}\n`);
-  const trainerState = { ...data.trainerState, step: data.step };
-  await writeDurably(join(temp, 'trainer-state.json'), `${JSON.stringify(trainerState, null, 2)}\n`);
-  await syncDirectory(temp);
+  const doing = `cannot write the checkpoint of step ${data.step}`;
+  return withDirectoryLock(dir, async () => {
+    const fs = await nodeFs();
+    await writing(dir, doing, () => recoverInterruptedSaves(dir));
+    // Named by pid so that a process can tell its own temporaries from another's; mkdir applies the umask.
+    const temp = join(dir, `${TEMP_PREFIX}${name}-${process.pid}`);
+    try {
+      await writing(temp, doing, () => fs.mkdir(temp));
+      const modelFile = join(temp, 'model.safetensors');
+      await writing(modelFile, doing, async () =>
+        writeDurably(modelFile, await safetensorsBytes(data.params, join(dir, name, 'model.safetensors'))),
+      );
+      if (data.optimizerState !== undefined) {
+        const state = data.optimizerState;
+        const optimizerFile = join(temp, 'optimizer.safetensors');
+        await writing(optimizerFile, doing, async () =>
+          writeDurably(
+            optimizerFile,
+            await safetensorsBytes(state, join(dir, name, 'optimizer.safetensors')),
+          ),
+        );
+      }
+      for (const [file, text] of [
+        ['config.json', `${configJson}\n`],
+        ['trainer-state.json', trainerState],
+      ] as const) {
+        await writing(join(temp, file), doing, () => writeDurably(join(temp, file), text));
+      }
+      await syncDirectory(temp);
+    } catch (error) {
+      // Nothing of this save was published; leave no temporary behind (a crash's is removed by the next save).
+      await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
 
-  const target = join(dir, name);
-  // A directory of the same step exists only if a run crashed after saving it, or saves this step again. Move it
-  // aside rather than deleting it so the step stays loadable until the new copy is in place.
-  const aside = await moveAsideIfExists(dir, name);
-  await (await nodeFs()).rename(temp, target);
-  await syncDirectory(dir);
-  await replaceFile(dir, LATEST_FILE, `${name}\n`);
-  if (aside !== undefined) await (await nodeFs()).rm(aside, { recursive: true, force: true });
-  await prune(dir, keep, name);
-  return target;
+    const target = join(dir, name);
+    return writing(target, doing, async () => {
+      // A directory of the same step exists only if a run crashed after saving it, or saves this step again.
+      // Move it aside rather than deleting it so the step stays loadable until the new copy is in place.
+      const aside = await moveAsideIfExists(dir, name);
+      await fs.rename(temp, target);
+      await syncDirectory(dir);
+      await replaceFile(dir, LATEST_FILE, `${name}\n`);
+      if (aside !== undefined) await fs.rm(aside, { recursive: true, force: true });
+      await prune(dir, keep, name);
+      return target;
+    });
+  });
 }
 
 /**
@@ -218,19 +252,35 @@ async function moveAsideIfExists(dir: string, name: string): Promise<string | un
 
 /**
  * Cleans up after a save that stopped part-way: a checkpoint moved aside whose replacement never arrived is put
- * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed.
+ * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed. Temporaries of
+ * a process that is still running are left alone: they may be part of a save in progress.
  */
 async function recoverInterruptedSaves(dir: string): Promise<void> {
   const entries = await (await nodeFs()).readdir(dir);
   for (const entry of entries) {
+    if (!entry.startsWith(TEMP_PREFIX) || isLiveTemp(entry)) continue;
     const original = ASIDE_PATTERN.exec(entry)?.[1];
     if (original !== undefined && !entries.includes(original)) {
       await (await nodeFs()).rename(join(dir, entry), join(dir, original));
       entries.push(original);
-    } else if (entry.startsWith(TEMP_PREFIX)) {
+    } else {
       await (await nodeFs()).rm(join(dir, entry), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * @internal Deletes every checkpoint of `dir` and its `latest` pointer, newest first, so that an interruption
+ * never leaves `latest` naming a deleted step while older ones remain.
+ */
+export async function deleteCheckpoints(dir: string): Promise<void> {
+  const fs = await nodeFs();
+  await writing(dir, 'cannot delete the earlier checkpoints', async () => {
+    await fs.rm(join(dir, LATEST_FILE), { force: true });
+    for (const step of (await listCheckpoints(dir)).reverse()) {
+      await fs.rm(await stepPath(dir, step), { recursive: true, force: true });
+    }
+  });
 }
 
 async function prune(dir: string, keep: number, current: string): Promise<void> {

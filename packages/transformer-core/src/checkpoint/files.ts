@@ -1,6 +1,6 @@
 // The file operations checkpoints and saved models share: durable writes, atomic replacement, and bounded reads
 // of untrusted files that turn a missing or malformed file into a CheckpointError naming it.
-import { JsonFileError, parseBoundedJson } from '@beyond-ntp/errors';
+import { describeValue, JsonFileError, parseBoundedJson } from '@beyond-ntp/errors';
 import type * as tf from '@tensorflow/tfjs-core';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
@@ -60,10 +60,29 @@ export async function replaceFile(dir: string, name: string, contents: Uint8Arra
   await syncDirectory(dir);
 }
 
-/** `tensors` as the bytes of a safetensors file, readable by PyTorch and Hugging Face loaders. */
-export async function safetensorsBytes(tensors: Record<string, tf.Tensor>): Promise<Uint8Array> {
+/**
+ * `tensors` as the bytes of a safetensors file, readable by PyTorch and Hugging Face loaders. With
+ * `finiteIn`, a NaN or infinite value is refused with a CheckpointError naming that file and the tensor.
+ */
+export async function safetensorsBytes(
+  tensors: Record<string, tf.Tensor>,
+  finiteIn?: string,
+): Promise<Uint8Array> {
+  const raw = await toRawTensors(tensors);
+  if (finiteIn !== undefined) {
+    for (const [name, { data }] of Object.entries(raw)) {
+      const bad = data instanceof Float32Array ? data.findIndex((v) => !Number.isFinite(v)) : -1;
+      if (bad >= 0) {
+        throw new CheckpointError(
+          'CHECKPOINT_INVALID',
+          finiteIn,
+          `tensor ${describeValue(name)} holds ${data[bad]} at index ${bad}; a checkpoint never holds non-finite values`,
+        );
+      }
+    }
+  }
   // `format: pt` is what Hugging Face loaders expect in the metadata of PyTorch-compatible safetensors files.
-  return encodeSafetensors(await toRawTensors(tensors), { format: 'pt' });
+  return encodeSafetensors(raw, { format: 'pt' });
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseModelConfig } from '../config.js';
 import { type CreateModelOptions, createModel, type TransformerModel } from '../model.js';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { findCheckpoint, listCheckpoints } from './checkpoint.js';
+import { makeDirectory } from './directory.js';
 import { CheckpointError } from './errors.js';
 import { readJson, readSafetensors, replaceFile, safetensorsBytes, syncDirectory } from './files.js';
 import { assignParams } from './tensors.js';
@@ -33,7 +34,7 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
   const config = `${JSON.stringify(model.config, null, 2)}\n`;
   const weights = await safetensorsBytes(model.params);
   const fs = await nodeFs();
-  await fs.mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const configFile = join(dir, CONFIG_FILE);
   const previous = await fs.readFile(configFile, 'utf8').catch(ifMissing(undefined));
   if (previous !== undefined && previous !== config) {

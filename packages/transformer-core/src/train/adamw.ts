@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, trainableOf } from './check-gradients.js';
 import type { NamedGradients } from './clip.js';
@@ -213,7 +214,7 @@ export class AdamW {
     for (const key of Object.keys(moments)) {
       const name = /^exp_avg(?:_sq)?\.(.*)$/.exec(key)?.[1];
       if (name === undefined || !Object.hasOwn(this.#params, name)) {
-        throw new InvalidTrainingArgumentError('optimizer state', `unknown moment "${key}"`);
+        throw new InvalidTrainingArgumentError('optimizer state', `unknown moment ${describeValue(key)}`);
       }
       names.add(name);
     }
@@ -224,10 +225,10 @@ export class AdamW {
         if (value === undefined) {
           throw new InvalidTrainingArgumentError('optimizer state', `missing moment "${key}"`);
         }
-        if (!tf.util.arraysEqual(value.shape, shape)) {
+        if (!tf.util.arraysEqual(value.shape, shape) || value.dtype !== 'float32') {
           throw new InvalidTrainingArgumentError(
             'optimizer state',
-            `moment "${key}" has shape [${value.shape}], parameter has [${shape}]`,
+            `moment "${key}" is ${value.dtype} [${value.shape}], the parameter float32 [${shape}]`,
           );
         }
       }
