@@ -137,6 +137,12 @@ export interface ParseModelConfigOptions extends ConfigErrorOptions {
  * @throws {ConfigError} naming the first invalid field and its allowed range (and `options.file`, if given).
  */
 export function parseModelConfig(input: unknown, options: ParseModelConfigOptions = {}): ModelConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('(options)', 'an options object', options);
+  }
+  if (options.file !== undefined && typeof options.file !== 'string') {
+    throw new ConfigError('(options).file', 'a file name', options.file);
+  }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError('(config)', 'an object', input, options);
   }

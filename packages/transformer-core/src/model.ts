@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttentionContext, causalMask, paddingMask } from './attention.js';
 import { requireBackend } from './backend-check.js';
@@ -17,6 +18,7 @@ import {
   checkTokenIds,
   invalidInput,
   isEmbeddingsInput,
+  optionsObject,
 } from './input-checks.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import { cacheState, type KVCache } from './kv-cache.js';
@@ -182,12 +184,19 @@ interface CallContext {
  * Creates a decoder-only transformer with freshly initialised weights.
  *
  * @throws {ConfigError} when the config is invalid or larger than `options.maxParameters`.
- * @throws {ModelError} `BACKEND_MISSING` when no TensorFlow.js backend is registered (call `initBackend()`).
+ * @throws {ModelError} `INPUT_INVALID` when an option is invalid; `BACKEND_MISSING` when no TensorFlow.js
+ * backend is registered (call `initBackend()`).
  */
 export function createModel(config: ModelConfigInput, options: CreateModelOptions = {}): TransformerModel {
-  const parsed = parseModelConfig(config, { maxParameters: options.maxParameters });
+  const { seed = 0, kernels = 'fast', maxParameters } = optionsObject(options, 'createModel');
+  if (!Number.isSafeInteger(seed))
+    invalidInput(`createModel: seed must be an integer (got ${describeValue(seed)})`);
+  if (kernels !== 'fast' && kernels !== 'reference') {
+    invalidInput(`createModel: kernels must be 'fast' or 'reference' (got ${describeValue(kernels)})`);
+  }
+  const parsed = parseModelConfig(config, { maxParameters });
   requireBackend();
-  return new TransformerModel(parsed, options.seed ?? 0, options.kernels ?? 'fast');
+  return new TransformerModel(parsed, seed, kernels);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { writing } from './directory.js';
@@ -90,22 +91,31 @@ export async function saveCheckpoint(
   data: CheckpointData,
   options: SaveCheckpointOptions = {},
 ): Promise<string> {
+  const invalid = (message: string): never => {
+    throw new CheckpointError('CHECKPOINT_INVALID', dir, message);
+  };
+  if (typeof dir !== 'string' || dir === '')
+    invalid(`dir must be a directory path, got ${describeValue(dir)}`);
+  if (!isRecord(options)) invalid(`options must be an object, got ${describeValue(options)}`);
+  if (!isRecord(data)) invalid(`data must be an object, got ${describeValue(data)}`);
   const keep = options.keep ?? 2;
-  if (!Number.isInteger(keep) || keep < 1) {
-    throw new CheckpointError('CHECKPOINT_INVALID', dir, `keep must be an integer >= 1, got ${String(keep)}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    invalid(`keep must be an integer >= 1, got ${describeValue(keep)}`);
+  if (!Number.isSafeInteger(data.step) || data.step < 0) {
+    invalid(`step must be an integer >= 0, got ${describeValue(data.step)}`);
   }
-  if (!Number.isInteger(data.step) || data.step < 0) {
-    throw new CheckpointError(
-      'CHECKPOINT_INVALID',
-      dir,
-      `step must be an integer >= 0, got ${String(data.step)}`,
-    );
+  for (const field of ['params', 'optimizerState'] as const) {
+    const tensors = data[field];
+    if (tensors === undefined && field === 'optimizerState') continue;
+    if (!isRecord(tensors) || !Object.values(tensors).every((t) => t instanceof tf.Tensor)) {
+      invalid(`${field} must be an object of tensors, got ${describeValue(tensors)}`);
+    }
   }
-  const configJson = JSON.stringify(data.config, null, 2);
-  if (configJson === undefined) {
-    throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
+  if (data.trainerState !== undefined && !isRecord(data.trainerState)) {
+    invalid(`trainerState must be an object, got ${describeValue(data.trainerState)}`);
   }
-  const trainerState = `${JSON.stringify({ ...data.trainerState, step: data.step }, null, 2)}\n`;
+  const configJson = jsonText(data.config) ?? invalid('config is not JSON-serialisable');
+  const trainerState = `${jsonText({ ...data.trainerState, step: data.step }) ?? invalid('trainerState is not JSON-serialisable')}\n`;
   const name = checkpointDirName(data.step);
   const doing = `cannot write the checkpoint of step ${data.step}`;
   return withDirectoryLock(dir, async () => {
@@ -206,6 +216,7 @@ export async function findCheckpoint(
   options: LoadCheckpointOptions = {},
 ): Promise<{ path: string; step: number }> {
   const steps = await listCheckpoints(dir);
+  checkLoadOptions(dir, options);
   let step: number | undefined = options.step;
   if (step === undefined) step = (await readLatest(dir, steps)) ?? steps[steps.length - 1];
   if (step === undefined || !steps.includes(step)) {
@@ -281,6 +292,37 @@ export async function deleteCheckpoints(dir: string): Promise<void> {
       await fs.rm(await stepPath(dir, step), { recursive: true, force: true });
     }
   });
+}
+
+/** @internal Throws unless `options` is an object whose `step`, if any, is an integer. */
+export function checkLoadOptions(dir: string, options: LoadCheckpointOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      dir,
+      `options must be an object, got ${describeValue(options)}`,
+    );
+  }
+  if (options.step !== undefined && !Number.isSafeInteger(options.step)) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      dir,
+      `step must be an integer, got ${describeValue(options.step)}`,
+    );
+  }
+}
+
+// `value` as indented JSON, or undefined when it has none (BigInt, cycles, a bare function or undefined).
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function prune(dir: string, keep: number, current: string): Promise<void> {

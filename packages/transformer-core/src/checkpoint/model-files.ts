@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseModelConfig } from '../config.js';
 import { type CreateModelOptions, createModel, type TransformerModel } from '../model.js';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
-import { findCheckpoint, listCheckpoints } from './checkpoint.js';
+import { checkLoadOptions, findCheckpoint, listCheckpoints } from './checkpoint.js';
 import { makeDirectory } from './directory.js';
 import { CheckpointError } from './errors.js';
 import { readJson, readSafetensors, replaceFile, safetensorsBytes, syncDirectory } from './files.js';
@@ -62,6 +62,7 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
  * tensor). Nothing is left allocated.
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<TransformerModel> {
+  checkLoadOptions(dir, options);
   const path = await modelDirectory(dir, options.step);
   const configFile = join(path, CONFIG_FILE);
   const config = parseModelConfig(await readJson(configFile), {

@@ -80,7 +80,9 @@ describe('I/O failures', () => {
     const { error, stepsRun } = await runTraining({ checkpoint: { dir: '/sys', every: 50, config: {} } });
     expect(stepsRun).toEqual([]);
     expect(error).toMatchObject({ code: 'CHECKPOINT_WRITE_FAILED', file: '/sys' });
-    expect((error as Error).message).toMatch(/^\/sys: cannot write to the checkpoint directory: E(ACCES|ROFS|PERM):/);
+    expect((error as Error).message).toMatch(
+      /^\/sys: cannot write to the checkpoint directory: E(ACCES|ROFS|PERM):/,
+    );
   });
 
   it('a missing directory on a file system that refuses new ones is named with its existing parent', async () => {

@@ -75,6 +75,21 @@ export class NonFiniteUpdateError extends BeyondNtpError<'NON_FINITE_UPDATE'> {
   }
 }
 
+/**
+ * `options` when it is an options object (or `undefined`, read as `{}`); otherwise an
+ * {@link InvalidTrainingArgumentError} naming `field`, instead of a TypeError from reading fields of `null`.
+ */
+export function checkOptions<T extends object>(field: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected an options object, got ${describeValue(options)}`,
+    );
+  }
+  return options;
+}
+
 /** Throws an {@link InvalidTrainingArgumentError} unless `value` is a finite number in `[min, max]`. */
 export function checkNumber(
   field: string,

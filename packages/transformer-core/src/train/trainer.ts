@@ -7,7 +7,13 @@ import { type BatchReader, type BatchSource, batchReader } from './batch-reader.
 import type { StepMetrics, TrainCallbacks, TrainResult } from './callbacks.js';
 import { trainableOf } from './check-gradients.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
-import { checkInteger, checkNumber, InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
+import {
+  checkInteger,
+  checkNumber,
+  checkOptions,
+  InvalidTrainingArgumentError,
+  NonFiniteLossError,
+} from './errors.js';
 import { evaluate, type LossFn } from './evaluate.js';
 import {
   type GradientContext,
@@ -91,7 +97,8 @@ export interface TrainOptions<B> {
    */
   clipNorm?: number | null;
   /**
-   * Micro-batches per update; their gradients are averaged, as one batch `accumulate` times larger.
+   * Micro-batches per update (at most 65536); their gradients are averaged, as one batch `accumulate` times
+   * larger.
    * @default 1
    */
   accumulate?: number;
@@ -119,6 +126,8 @@ export interface TrainOptions<B> {
   tokensPerStep?: number;
 }
 
+const MAX_ACCUMULATE = 65_536;
+
 /**
  * Trains `params` with AdamW: for each update, compute the loss and gradients (by default accumulated over
  * `accumulate` micro-batches of `lossFn`), clip their global norm, apply the scheduled learning rate; evaluate,
@@ -134,6 +143,7 @@ export interface TrainOptions<B> {
  * backend, two runs (or a run and its resumption) produce identical losses.
  */
 export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
+  checkOptions('train options', options);
   const {
     params,
     lossFn,
@@ -146,7 +156,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     resume = false,
   } = options;
   const steps = checkInteger('steps', options.steps, 0);
-  const accumulate = checkInteger('accumulate', options.accumulate ?? 1, 1);
+  // Bounded so a typo (1e15) is an error rather than an update that never ends.
+  const accumulate = checkInteger('accumulate', options.accumulate ?? 1, 1, MAX_ACCUMULATE);
   const seed = checkInteger('seed', options.seed ?? 0, 0);
   const clipNorm = options.clipNorm === undefined ? 1 : options.clipNorm;
   if (clipNorm !== null) checkNumber('clipNorm', clipNorm, Number.MIN_VALUE);
