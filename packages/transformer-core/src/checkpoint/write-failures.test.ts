@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { thrown } from '../../test/thrown.js';
 import type { TrainCallbacks } from '../train/callbacks.js';
 import { jsonlMetricsLog } from '../train/metrics-log.js';
 import { countingBatch, createBigram, type TokenBatch } from '../train/test-helpers/bigram.js';
