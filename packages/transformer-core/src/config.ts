@@ -164,7 +164,12 @@ export interface ModelParameterCount {
   /** Weights (float32 elements) in total. */
   total: number;
   /** The largest single weight: the config field that sizes it, and its number of elements. */
-  largest: { field: 'vocabSize' | 'contextLength' | 'dModel' | 'mlpRatio'; elements: number };
+  largest: {
+    /** The config field that sizes it (`vocabSize` for the embeddings, `mlpRatio` for the MLP, …). */
+    field: 'vocabSize' | 'contextLength' | 'dModel' | 'mlpRatio';
+    /** Its number of elements. */
+    elements: number;
+  };
 }
 
 /**
