@@ -17,7 +17,7 @@ describe.each([
   const tables = ropeTables(8, 4, 10_000);
   const ctx: AttentionContext = {
     nHeads: 2,
-    mask: causalMask(8),
+    mask: () => causalMask(0, 5, 5), // x holds 5 positions
     rope: useRope ? ropeAngles(tables, 0, 5) : undefined, // x holds 5 positions
     offset: 0,
     dropout: identity,
@@ -40,7 +40,11 @@ describe.each([
     const x1 = tf.slice(x, [0, 0, 0], [2, 1, 8]) as tf.Tensor3D;
     const v = tf.slice(tf.matMul(tf.reshape(x1, [2, 8]), params.qkv, false, true), [0, 16], [2, 8]);
     const expected = tf.matMul(v, params.proj, false, true);
-    const ctx1 = { ...ctx, rope: useRope ? ropeAngles(tables, 0, 1) : undefined };
+    const ctx1 = {
+      ...ctx,
+      mask: () => causalMask(0, 1, 1),
+      rope: useRope ? ropeAngles(tables, 0, 1) : undefined,
+    };
     expect(maxAbsDiff(tf.reshape(attention(x1, params, ctx1), [2, 8]), expected)).toBeLessThan(1e-5);
   });
 
@@ -51,5 +55,20 @@ describe.each([
         tf.mul(attention(a as tf.Tensor3D, { qkv: qkv as tf.Tensor2D, proj: proj as tf.Tensor2D }, ctx), r),
       ) as tf.Scalar;
     expect(finiteDifferenceMismatches(f, [x, params.qkv, params.proj], { samples: 12 })).toEqual([]);
+  });
+});
+
+describe('causalMask', () => {
+  it('masks exactly the keys after each query position, for any offset', async () => {
+    // Queries at positions 2 and 3 over keys 0..4.
+    expect(await causalMask(2, 2, 5).array()).toEqual([
+      [0, 0, 0, -1e9, -1e9],
+      [0, 0, 0, 0, -1e9],
+    ]);
+    expect(await causalMask(0, 3, 3).array()).toEqual([
+      [0, -1e9, -1e9],
+      [0, 0, -1e9],
+      [0, 0, 0],
+    ]);
   });
 });

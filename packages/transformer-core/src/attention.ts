@@ -14,11 +14,14 @@ export interface AttentionParams {
 /** What one attention call needs besides its input and weights. */
 export interface AttentionContext {
   nHeads: number;
-  /** Additive causal mask `[contextLength, contextLength]`: 0 where attending is allowed, -1e9 above the diagonal. */
-  mask: tf.Tensor2D;
+  /**
+   * The additive causal mask of this call's positions, `[T, S]` (see {@link causalMask}), built on first use:
+   * the fused kernel needs none, and a mask over the whole context would be contextLength² floats.
+   */
+  mask: () => tf.Tensor2D;
   /** RoPE rotations at this call's positions, when positions are rotary. */
   rope?: RopeAngles;
-  /** Sequence index of the first input position (the number of cached positions); rows of `mask` start here. */
+  /** Sequence index of the first input position (the number of cached positions). */
   offset: number;
   /**
    * Additive padding mask `[B, 1, 1, S]` over the cached + new positions (0 for real tokens, -1e9 for padding),
@@ -79,7 +82,7 @@ function stockAttention(qkv: tf.Tensor3D, ctx: AttentionContext): tf.Tensor3D {
   const k3 = tf.reshape(k, [B * nHeads, S, headDim]);
   const v3 = tf.reshape(vAll, [B * nHeads, S, headDim]);
   const scores = tf.matMul(q3, k3, false, true); // [B·nHeads, T, S]
-  const causal = tf.slice(ctx.mask, [ctx.offset, 0], [T, S]); // [T, S], rows = query positions
+  const causal = ctx.mask(); // [T, S], rows = query positions
   // A padded batch adds its [B, 1, 1, S] mask per row. A query whose every key is masked (a padding position of a
   // left-padded row) gets equal finite scores, so a uniform weighting instead of NaN; real queries never are.
   const masked = ctx.padding
@@ -104,14 +107,18 @@ function rotateQueriesAndKeys(qkv: tf.Tensor3D, rope: RopeAngles, nHeads: number
   return tf.concat([rotate(q), rotate(k), v], -1) as tf.Tensor3D;
 }
 
-/** The additive causal mask for `contextLength` positions (see {@link AttentionContext.mask}). */
-export function causalMask(contextLength: number): tf.Tensor2D {
+/**
+ * The additive causal mask `[T, S]` of queries at positions `offset … offset + T − 1` over keys `0 … S − 1`: 0
+ * where the key is at or before the query, -1e9 after it.
+ */
+export function causalMask(offset: number, T: number, S: number): tf.Tensor2D {
   // -1e9 rather than -Infinity: exp underflows to exactly 0 either way, and it keeps fully masked rows finite.
-  const values = new Float32Array(contextLength * contextLength);
-  for (let row = 0; row < contextLength; row++) {
-    values.fill(-1e9, row * contextLength + row + 1, (row + 1) * contextLength);
+  const values = new Float32Array(T * S);
+  for (let row = 0; row < T; row++) {
+    const query = offset + row;
+    if (query + 1 < S) values.fill(-1e9, row * S + query + 1, (row + 1) * S);
   }
-  return tf.tensor2d(values, [contextLength, contextLength]);
+  return tf.tensor2d(values, [T, S]);
 }
 
 /**

@@ -109,8 +109,27 @@ export type ModelConfigInput = Pick<
  */
 export const modelConfigSchema: z.ZodType<ModelConfig, ModelConfigInput> = schema;
 
+/**
+ * Default of {@link ParseModelConfigOptions.maxParameters}: 10^9 weights, 4 GB of float32 (training needs about
+ * four times that with gradients and AdamW moments). Every per-field limit can be met by a config of 3·10^12
+ * parameters, so the total is checked before anything is allocated.
+ */
+export const DEFAULT_MAX_PARAMETERS = 1_000_000_000;
+
+/**
+ * Most elements one weight may have whatever `maxParameters` allows: 2^31 − 1, the largest tensor typed arrays
+ * and the wasm backend can index.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
 /** Options of {@link parseModelConfig}. */
-export type ParseModelConfigOptions = ConfigErrorOptions;
+export interface ParseModelConfigOptions extends ConfigErrorOptions {
+  /**
+   * Refuse a config with more weights than this (see {@link modelParameterCount}), before any is allocated.
+   * @default DEFAULT_MAX_PARAMETERS (10^9)
+   */
+  maxParameters?: number;
+}
 
 /**
  * Validates a model config and fills defaults.
@@ -118,6 +137,12 @@ export type ParseModelConfigOptions = ConfigErrorOptions;
  * @throws {ConfigError} naming the first invalid field and its allowed range (and `options.file`, if given).
  */
 export function parseModelConfig(input: unknown, options: ParseModelConfigOptions = {}): ModelConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('(options)', 'an options object', options);
+  }
+  if (options.file !== undefined && typeof options.file !== 'string') {
+    throw new ConfigError('(options).file', 'a file name', options.file);
+  }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ConfigError('(config)', 'an object', input, options);
   }
@@ -130,7 +155,72 @@ export function parseModelConfig(input: unknown, options: ParseModelConfigOption
     throw new ConfigError(path.map(String).join('.') || '(config)', allowed, valueAt(input, path), options);
   }
   checkRelations(result.data, options);
+  checkSize(result.data, options);
   return result.data;
+}
+
+/** What {@link modelParameterCount} counts. */
+export interface ModelParameterCount {
+  /** Weights (float32 elements) in total. */
+  total: number;
+  /** The largest single weight: the config field that sizes it, and its number of elements. */
+  largest: {
+    /** The config field that sizes it (`vocabSize` for the embeddings, `mlpRatio` for the MLP, …). */
+    field: 'vocabSize' | 'contextLength' | 'dModel' | 'mlpRatio';
+    /** Its number of elements. */
+    elements: number;
+  };
+}
+
+/**
+ * The number of weights (float32 elements) of a model of `config`: embeddings, trunk blocks, heads, final norm
+ * and, when untied, the unembedding, as `createModel` allocates them; and the largest single weight.
+ */
+export function modelParameterCount(config: ModelConfig): ModelParameterCount {
+  const d = config.dModel;
+  const norm = config.norm === 'layernorm' ? 2 * d : d;
+  const hidden = config.mlpRatio * d;
+  const block = 2 * norm + 4 * d * d + 2 * hidden * d;
+  const transformerHeads = config.heads.type === 'transformer';
+  const trunk = transformerHeads ? config.nLayers - 1 : config.nLayers;
+  const embeddings = (config.tieEmbeddings ? 1 : 2) * config.vocabSize * d;
+  const positions = config.positional === 'learned' ? config.contextLength * d : 0;
+  const heads = config.heads.count * (transformerHeads ? block : d * d);
+  const sizes = [
+    { field: 'vocabSize', elements: config.vocabSize * d }, // tok_emb, lm_head
+    { field: 'contextLength', elements: positions }, // pos_emb
+    { field: 'dModel', elements: 3 * d * d }, // attn.qkv
+    { field: 'mlpRatio', elements: hidden * d }, // mlp.fc, mlp.proj
+  ] as const;
+  const largest = sizes.reduce((a, b) => (b.elements > a.elements ? b : a));
+  return { total: embeddings + positions + trunk * block + heads + norm, largest: { ...largest } };
+}
+
+// The total size, checked before anything is allocated: a config within every per-field range can still need
+// terabytes, and a single tensor past 2^31 elements fails inside tfjs with a bare RangeError.
+function checkSize(config: ModelConfig, options: ParseModelConfigOptions): void {
+  const max = options.maxParameters ?? DEFAULT_MAX_PARAMETERS;
+  if (typeof max !== 'number' || !(max >= 0)) {
+    throw new ConfigError('maxParameters', 'a number >= 0', max, options);
+  }
+  const { total, largest } = modelParameterCount(config);
+  const size = `${total} parameters (${(total * 4).toExponential(2)} bytes of float32)`;
+  if (largest.elements > MAX_TENSOR_ELEMENTS) {
+    throw new ConfigError(
+      largest.field,
+      `small enough that no weight exceeds ${MAX_TENSOR_ELEMENTS} elements (with dModel ${config.dModel}, one has ${largest.elements})`,
+      config[largest.field],
+      options,
+    );
+  }
+  if (total > max) {
+    throw new ConfigError(
+      '(size)',
+      `at most ${max} parameters (maxParameters; raise it to allow larger models)`,
+      size,
+      options,
+    );
+  }
 }
 
 // Constraints between fields, which the per-field schema cannot express.

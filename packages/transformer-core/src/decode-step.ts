@@ -1,7 +1,8 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
 import { ModelError } from './errors.js';
-import { isEmbeddingsInput } from './input-checks.js';
+import { isEmbeddingsInput, optionsObject } from './input-checks.js';
 import type { KVCache } from './kv-cache.js';
 import type { ForwardInput, TransformerModel } from './model.js';
 
@@ -42,12 +43,18 @@ export function decodeStep(
   input: ForwardInput,
   options: DecodeStepOptions,
 ): Float32Array[][][] {
-  const { kvCache, heads = [0], attentionMask, positionIds, lastPositions = 1 } = options;
+  const {
+    kvCache,
+    heads = [0],
+    attentionMask,
+    positionIds,
+    lastPositions = 1,
+  } = optionsObject(options, 'decodeStep');
   const T = inputLength(input);
   if (!Number.isInteger(lastPositions) || lastPositions < 1 || (T > 0 && lastPositions > T)) {
     throw new ModelError(
       'INPUT_INVALID',
-      `decodeStep: lastPositions must be an integer in [1, ${T}] (the fed positions) (got ${lastPositions})`,
+      `decodeStep: lastPositions must be an integer in [1, ${T}] (the fed positions) (got ${describeValue(lastPositions)})`,
     );
   }
   // The last positions of every head, sliced inside the tidy; read back (outside it) one head at a time.

@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { BeyondNtpError } from './beyond-ntp-error.js';
 
 /** Where a {@link ConfigError} was found, when the config came from a file. */
@@ -25,7 +26,7 @@ export class ConfigError extends BeyondNtpError<'CONFIG_INVALID'> {
     const where = options.file === undefined ? '' : `${options.file}: `;
     super(
       'CONFIG_INVALID',
-      `${where}invalid model config: \`${field}\` must be ${allowed} (got ${describe(received)})`,
+      `${where}invalid model config: \`${field}\` must be ${allowed} (got ${describeValue(received)})`,
     );
     this.field = field;
     this.allowed = allowed;
@@ -34,20 +35,15 @@ export class ConfigError extends BeyondNtpError<'CONFIG_INVALID'> {
 }
 
 /** What went wrong in a {@link ModelError}. */
-export type ModelErrorCode = 'INPUT_INVALID' | 'WEIGHTS_INVALID' | 'CACHE_INVALID';
+export type ModelErrorCode = 'INPUT_INVALID' | 'WEIGHTS_INVALID' | 'CACHE_INVALID' | 'BACKEND_MISSING';
 
 /**
  * Thrown when a model is called with inputs it cannot use (wrong shape or dtype, too long for the context,
- * an out-of-range head index), when `loadWeights` gets missing, unknown or mis-shaped tensors, or when a KV
- * cache is used inconsistently. The message names the argument or tensor at fault.
+ * an out-of-range head index), when `loadWeights` gets missing, unknown or mis-shaped tensors, when a KV
+ * cache is used inconsistently, or when a model is created before any TensorFlow.js backend is registered
+ * (`BACKEND_MISSING`). The message names the argument or tensor at fault.
  */
 export class ModelError extends BeyondNtpError<ModelErrorCode> {
   /** Brand checked by {@link BeyondNtpError.isInstance}. */
   static override readonly brand: symbol = Symbol.for('@beyond-ntp/transformer-core/ModelError');
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json;
 }

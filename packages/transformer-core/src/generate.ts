@@ -1,5 +1,6 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { decodeStep } from './decode-step.js';
-import { checkTokenIds, invalidInput } from './input-checks.js';
+import { checkTokenIds, invalidInput, optionsObject } from './input-checks.js';
 import { KVCache } from './kv-cache.js';
 import { paddedWindow } from './left-padding.js';
 import type { TransformerModel } from './model.js';
@@ -124,10 +125,15 @@ function rowSeeds(seed: number | number[] = 0, rows: number): number[] {
 }
 
 function checkOptions(model: TransformerModel, source: PromptSource, options: GenerateOptions): void {
-  const { maxNewTokens, seed = 0, slideWindow = false } = options;
+  const { maxNewTokens, seed = 0, slideWindow = false } = optionsObject(options, 'generate');
   const { contextLength } = model.config;
+  if (typeof slideWindow !== 'boolean') {
+    invalidInput(`generate: slideWindow must be true or false (got ${describeValue(slideWindow)})`);
+  }
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) {
-    invalidInput(`generate: maxNewTokens must be a non-negative integer (got ${maxNewTokens})`);
+    invalidInput(
+      `generate: maxNewTokens must be a non-negative integer (got ${describeValue(maxNewTokens)})`,
+    );
   }
   // The last new token is returned without being fed back, so it needs no position of its own.
   if (!slideWindow && source.width + maxNewTokens - 1 > contextLength) {
@@ -137,11 +143,18 @@ function checkOptions(model: TransformerModel, source: PromptSource, options: Ge
     );
   }
   checkSamplingOptions(options, 'generate');
-  checkTokenIds(options.stopTokens ?? [], model.config.vocabSize, 'generate: ');
-  const seeds = rowSeeds(seed, source.pads.length);
-  if (seeds.length !== source.pads.length || seeds.some((s) => !Number.isInteger(s))) {
+  const stopTokens = options.stopTokens ?? [];
+  if (!Array.isArray(stopTokens)) {
+    invalidInput(`generate: stopTokens must be an array of token ids (got ${describeValue(stopTokens)})`);
+  }
+  checkTokenIds(stopTokens, model.config.vocabSize, 'generate: ');
+  const rows = source.pads.length;
+  const valid = Array.isArray(seed)
+    ? seed.length === rows && seed.every((s) => Number.isSafeInteger(s))
+    : Number.isSafeInteger(seed);
+  if (!valid) {
     invalidInput(
-      `generate: seed must be an integer or one integer per prompt row (${source.pads.length}) (got ${JSON.stringify(seed)})`,
+      `generate: seed must be an integer or one integer per prompt row (${rows}) (got ${describeValue(seed)})`,
     );
   }
 }

@@ -2,9 +2,13 @@ export { BeyondNtpError, type BrandedErrorClass } from '@beyond-ntp/errors';
 export type { AttentionMaskInput, PositionIdsInput } from './batch-inputs.js';
 export * from './checkpoint/index.js';
 export {
+  DEFAULT_MAX_PARAMETERS,
+  MAX_TENSOR_ELEMENTS,
   type ModelConfig,
   type ModelConfigInput,
+  type ModelParameterCount,
   modelConfigSchema,
+  modelParameterCount,
   type ParseModelConfigOptions,
   parseModelConfig,
 } from './config.js';

@@ -1,9 +1,22 @@
 // Checks of what a caller hands the model in one call. Every failure is a ModelError `INPUT_INVALID` whose message
 // names the argument, built here once, so that one mistake reads the same whichever public function found it
 // (`forward`, `head`, `generate`, the per-head gradient helpers).
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from './errors.js';
 import type { ForwardInput } from './model.js';
+
+/**
+ * `options` when it is an options object (or `undefined`, read as `{}`); otherwise the `INPUT_INVALID` error
+ * naming `where`, instead of a TypeError from destructuring `null` or reading fields of a number.
+ */
+export function optionsObject<T extends object>(options: T | undefined, where: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    invalidInput(`${where}: options must be an object (got ${describeValue(options)})`);
+  }
+  return options;
+}
 
 /** Throws the `INPUT_INVALID` error of `message`. */
 export function invalidInput(message: string): never {
@@ -13,14 +26,14 @@ export function invalidInput(message: string): never {
 /** Throws unless `i` is the index of one of a model's `count` heads. */
 export function checkHeadIndex(i: number, count: number): void {
   if (!Number.isInteger(i) || i < 0 || i >= count) {
-    invalidInput(`head index must be an integer in [0, ${count - 1}] (got ${i})`);
+    invalidInput(`head index must be an integer in [0, ${count - 1}] (got ${describeValue(i)})`);
   }
 }
 
 /** `heads` (`options.heads`) after checking that it names each of a model's `count` heads at most once. */
 export function checkHeadList(heads: number[], count: number): number[] {
   if (!Array.isArray(heads))
-    invalidInput(`options.heads must be an array of head indices (got ${typeof heads})`);
+    invalidInput(`options.heads must be an array of head indices (got ${describeValue(heads)})`);
   if (heads.length === 0) invalidInput('options.heads must name at least one head');
   for (const i of heads) checkHeadIndex(i, count);
   const repeated = heads.find((i, j) => heads.indexOf(i) !== j);

@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from './errors.js';
 
@@ -194,7 +195,7 @@ export class KVCache {
     if (!Number.isInteger(length) || length < 0 || length > state.positions) {
       throw new ModelError(
         'CACHE_INVALID',
-        `KVCache.truncate(length): length must be an integer in [0, ${state.positions}] (got ${length})`,
+        `KVCache.truncate(length): length must be an integer in [0, ${state.positions}] (got ${describeValue(length)})`,
       );
     }
     state.truncate(length);

@@ -1,7 +1,8 @@
 // Left padding puts sequences of different lengths into one [B, W] batch with their last tokens aligned, so that
 // every row's next token is predicted at the same (last) column: what batched decoding needs, and what the
 // Coconut collator does so that latent slots share columns.
-import { invalidInput } from './input-checks.js';
+import { describeValue } from '@beyond-ntp/errors';
+import { invalidInput, optionsObject } from './input-checks.js';
 
 /** A batch of token rows right-aligned by left padding, ready for `forward(ids, { attentionMask, positionIds })`. */
 export interface LeftPaddedBatch {
@@ -31,16 +32,22 @@ export interface LeftPadOptions {
  * Left-pads `rows` (token ids, each non-empty) to a common width, with the attention mask and position ids that
  * make every row's logits at its real positions equal those of the row run alone.
  *
- * @throws {ModelError} (`INPUT_INVALID`) when `rows` is empty, holds an empty row, or `width` is too small.
+ * @throws {ModelError} (`INPUT_INVALID`) when `rows` is empty, holds an empty row, or `width` is too small or
+ * above 65536.
  */
 export function leftPad(rows: number[][], options: LeftPadOptions = {}): LeftPaddedBatch {
   const longest = Math.max(0, ...rows.map((row) => row.length));
-  const { padId = 0, width = longest } = options;
+  const { padId = 0, width = longest } = optionsObject(options, 'leftPad');
+  if (!Number.isSafeInteger(padId))
+    invalidInput(`leftPad: padId must be an integer (got ${describeValue(padId)})`);
   if (rows.length === 0 || rows.some((row) => row.length === 0)) {
     invalidInput('leftPad: rows must be a non-empty list of non-empty token rows');
   }
-  if (!Number.isInteger(width) || width < longest) {
-    invalidInput(`leftPad: width must be an integer ≥ the longest row (${longest}) (got ${width})`);
+  // No model attends over more positions than the largest contextLength, 65536.
+  if (!Number.isInteger(width) || width < longest || width > 65_536) {
+    invalidInput(
+      `leftPad: width must be an integer in [${longest}, 65536], at least the longest row (got ${describeValue(width)})`,
+    );
   }
   const pads = rows.map((row) => width - row.length);
   const { attentionMask, positionIds } = paddedWindow(pads, { start: 0, from: 0, to: width });
@@ -100,7 +107,7 @@ export function paddedWindow(pads: number[], columns: WindowColumns): PaddedWind
     );
   }
   const bad = pads.find((pad) => !Number.isInteger(pad) || pad < 0);
-  if (bad !== undefined) invalidInput(`paddedWindow: pads must be integers ≥ 0 (got ${bad})`);
+  if (bad !== undefined) invalidInput(`paddedWindow: pads must be integers ≥ 0 (got ${describeValue(bad)})`);
   const range = (a: number, b: number) => Array.from({ length: b - a }, (_, j) => a + j);
   return {
     attentionMask: pads.map((pad) => range(start, to).map((c) => (c < pad ? 0 : 1))),

@@ -1,5 +1,7 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttentionContext, causalMask, paddingMask } from './attention.js';
+import { requireBackend } from './backend-check.js';
 import {
   type AttentionMaskInput,
   type PositionIdsInput,
@@ -16,6 +18,7 @@ import {
   checkTokenIds,
   invalidInput,
   isEmbeddingsInput,
+  optionsObject,
 } from './input-checks.js';
 import { KERNELS, type KernelMode, type Kernels } from './kernels/index.js';
 import { cacheState, type KVCache } from './kv-cache.js';
@@ -38,6 +41,11 @@ export interface CreateModelOptions {
    * @default 'fast'
    */
   kernels?: KernelMode;
+  /**
+   * Refuse a config with more weights than this, before allocating any (see `modelParameterCount`).
+   * @default DEFAULT_MAX_PARAMETERS (10^9)
+   */
+  maxParameters?: number;
 }
 
 /** Options shared by every piece that runs attention or dropout. */
@@ -167,16 +175,28 @@ interface CallContext {
   positionIds?: tf.Tensor2D;
   rope?: RopeAngles;
   padding?: tf.Tensor4D;
+  /** The causal mask of this call's positions, built by the first layer that needs it. */
+  mask: () => tf.Tensor2D;
   dispose(): void;
 }
 
 /**
  * Creates a decoder-only transformer with freshly initialised weights.
  *
- * @throws {ConfigError} when the config is invalid.
+ * @throws {ConfigError} when the config is invalid or larger than `options.maxParameters`.
+ * @throws {ModelError} `INPUT_INVALID` when an option is invalid; `BACKEND_MISSING` when no TensorFlow.js
+ * backend is registered (call `initBackend()`).
  */
 export function createModel(config: ModelConfigInput, options: CreateModelOptions = {}): TransformerModel {
-  return new TransformerModel(parseModelConfig(config), options.seed ?? 0, options.kernels ?? 'fast');
+  const { seed = 0, kernels = 'fast', maxParameters } = optionsObject(options, 'createModel');
+  if (!Number.isSafeInteger(seed))
+    invalidInput(`createModel: seed must be an integer (got ${describeValue(seed)})`);
+  if (kernels !== 'fast' && kernels !== 'reference') {
+    invalidInput(`createModel: kernels must be 'fast' or 'reference' (got ${describeValue(kernels)})`);
+  }
+  const parsed = parseModelConfig(config, { maxParameters });
+  requireBackend();
+  return new TransformerModel(parsed, seed, kernels);
 }
 
 /**
@@ -189,7 +209,6 @@ export class TransformerModel {
   /** Every weight under its checkpoint name (see `docs/transformer-core.md`), in a stable order. */
   readonly params: Record<string, tf.Variable>;
   private readonly p: ModelParams;
-  private readonly mask: tf.Tensor2D;
   private readonly rope?: RopeTables;
   private readonly dropoutSeeds: () => number;
   private readonly kernels: Kernels;
@@ -201,7 +220,6 @@ export class TransformerModel {
     const { named, tree } = initParams(config, seed);
     this.params = named;
     this.p = tree;
-    this.mask = causalMask(config.contextLength);
     const headDim = config.dModel / config.nHeads;
     if (config.positional === 'rope') this.rope = ropeTables(config.contextLength, headDim, config.ropeBase);
     const stream = mulberry32(mixSeed(seed, 0x0d0d));
@@ -344,7 +362,6 @@ export class TransformerModel {
   /** Frees every weight and precomputed table. The model is unusable afterwards. */
   dispose(): void {
     for (const param of Object.values(this.params)) param.dispose();
-    this.mask.dispose();
     this.rope?.cos.dispose();
     this.rope?.sin.dispose();
   }
@@ -432,8 +449,17 @@ export class TransformerModel {
     const padding = maskRows && paddingMask(maskRows);
     const positionIds = idRows && tf.tensor2d(idRows, [B, T], 'int32');
     const rope = this.rope && ropeAngles(this.rope, positionIds ?? offset, T);
-    const owned = [padding, positionIds, rope?.cos, rope?.sin].filter((t) => t !== undefined);
-    return { offset, positionIds, rope, padding, dispose: () => tf.dispose(owned) };
+    const owned: tf.Tensor[] = [padding, positionIds, rope?.cos, rope?.sin].filter((t) => t !== undefined);
+    let mask: tf.Tensor2D | undefined;
+    const causal = () => {
+      // Kept out of the tidy scope of the layer that builds it: every layer of the call reads it.
+      if (mask === undefined) {
+        mask = tf.keep(causalMask(offset, T, S));
+        owned.push(mask);
+      }
+      return mask;
+    };
+    return { offset, positionIds, rope, padding, mask: causal, dispose: () => tf.dispose(owned) };
   }
 
   private attentionContext(
@@ -445,7 +471,7 @@ export class TransformerModel {
   ): AttentionContext {
     return {
       nHeads: this.config.nHeads,
-      mask: this.mask,
+      mask: call.mask,
       rope: call.rope,
       offset: call.offset,
       padding: call.padding,

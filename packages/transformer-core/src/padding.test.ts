@@ -42,7 +42,7 @@ describe('leftPad', () => {
       ],
     });
     expect(() => leftPad([[1, 2]], { width: 1 })).toThrow(
-      'width must be an integer ≥ the longest row (2) (got 1)',
+      'width must be an integer in [2, 65536], at least the longest row (got 1)',
     );
     expect(() => leftPad([[1], []])).toThrow('non-empty token rows');
   });

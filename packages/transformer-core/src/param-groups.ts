@@ -1,6 +1,8 @@
+import { describeValue } from '@beyond-ntp/errors';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config.js';
 import { ModelError } from './errors.js';
+import { invalidInput, optionsObject } from './input-checks.js';
 
 /**
  * The names (keys of `model.params`) of a model's weights by the part they belong to. Every name is in exactly
@@ -84,8 +86,18 @@ export interface SetTrainableOptions {
  * @throws {ModelError} (code `INPUT_INVALID`) listing every unknown name; nothing is changed in that case.
  */
 export function setTrainable(options: SetTrainableOptions): void {
-  const { params, names, trainable } = options;
-  const unknown = names.filter((name) => !(name in params));
+  const { params, names, trainable } = optionsObject(options, 'setTrainable');
+  if (typeof params !== 'object' || params === null) {
+    invalidInput(`setTrainable: params must be a model's named weights (got ${describeValue(params)})`);
+  }
+  // Array.from reads holes as undefined, which every() alone would skip.
+  if (!Array.isArray(names) || !Array.from(names).every((name) => typeof name === 'string')) {
+    invalidInput(`setTrainable: names must be an array of weight names (got ${describeValue(names)})`);
+  }
+  if (typeof trainable !== 'boolean') {
+    invalidInput(`setTrainable: trainable must be true or false (got ${describeValue(trainable)})`);
+  }
+  const unknown = names.filter((name) => !Object.hasOwn(params, name));
   if (unknown.length > 0) {
     throw new ModelError(
       'INPUT_INVALID',

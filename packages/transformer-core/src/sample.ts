@@ -1,4 +1,5 @@
-import { invalidInput } from './input-checks.js';
+import { describeValue } from '@beyond-ntp/errors';
+import { invalidInput, optionsObject } from './input-checks.js';
 import { mulberry32 } from './random.js';
 
 /** How the next token is drawn from a row of logits (see {@link samplingDistribution}). */
@@ -76,7 +77,8 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
  * all 0.
  */
 export function sampleToken(weights: ArrayLike<number>, u: number): number {
-  if (!(u >= 0 && u < 1)) invalidInput(`sampleToken: u must be in [0, 1) (got ${u})`);
+  if (typeof u !== 'number' || !(u >= 0 && u < 1))
+    invalidInput(`sampleToken: u must be in [0, 1) (got ${describeValue(u)})`);
   let total = 0;
   let last = -1;
   for (let i = 0; i < weights.length; i++) {
@@ -107,14 +109,15 @@ export function seededRandom(seed: number): () => number {
 
 /** @internal Throws a `ModelError` naming the first out-of-range sampling option, prefixed by `where`. */
 export function checkSamplingOptions(options: SamplingOptions, where: string): void {
-  const { temperature = 1, topK, topP = 1 } = options;
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) {
-    invalidInput(`${where}: temperature must be a finite number ≥ 0 (got ${temperature})`);
+  const { temperature = 1, topK, topP = 1 } = optionsObject(options, where);
+  if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature)) {
+    invalidInput(`${where}: temperature must be a finite number ≥ 0 (got ${describeValue(temperature)})`);
   }
   if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) {
-    invalidInput(`${where}: topK must be an integer ≥ 1 (got ${topK})`);
+    invalidInput(`${where}: topK must be an integer ≥ 1 (got ${describeValue(topK)})`);
   }
-  if (!(topP > 0 && topP <= 1)) invalidInput(`${where}: topP must be in (0, 1] (got ${topP})`);
+  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1))
+    invalidInput(`${where}: topP must be in (0, 1] (got ${describeValue(topP)})`);
 }
 
 function normalise(weights: Float64Array): Float64Array {

@@ -135,7 +135,7 @@ describe('assignParams', () => {
     assignParams(params, { a: tf.tensor1d([1, 2]), b: tf.tensor2d([[3, 4]]) });
     expect(Array.from(params.b.dataSync())).toEqual([3, 4]);
     expect(() => assignParams(params, { a: tf.zeros([2]) }, 'x.safetensors')).toThrow(
-      /x\.safetensors: .*missing \[b\], unexpected \[\]/,
+      /x\.safetensors: .*missing \["b"\], unexpected \[\]/,
     );
     expect(() => assignParams(params, { a: tf.zeros([3]), b: tf.zeros([1, 2]) })).toThrow(
       /"a" is float32 \[3\], the model expects float32 \[2\]/,

@@ -1,5 +1,7 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
+import { writing } from './directory.js';
 import { CheckpointError } from './errors.js';
 import {
   readJson,
@@ -10,6 +12,7 @@ import {
   TEMP_PREFIX,
   writeDurably,
 } from './files.js';
+import { isLiveTemp, withDirectoryLock } from './lock.js';
 
 /** What one checkpoint holds. Tensors are read, not disposed. */
 export interface CheckpointData {
@@ -76,51 +79,92 @@ export function checkpointDirName(step: number): string {
  * files are written and fsynced in a temporary directory beside the target, which is renamed into place only
  * when complete; then `latest` is replaced by an atomic rename; only then are old checkpoints pruned. Stale
  * temporary directories of an earlier crash are removed. Returns the new checkpoint's directory.
+ *
+ * The save holds the directory's lock file (`<dir>/.lock`, see `train`), so a second process writing the same
+ * directory is refused with `CHECKPOINT_LOCKED`. Tensors with a NaN or infinite value are refused
+ * (`CHECKPOINT_INVALID`, naming the tensor) and nothing is published. A write the file system refuses (full
+ * disk, read-only or unwritable directory) is `CHECKPOINT_WRITE_FAILED`, naming the path and the step; the
+ * previous checkpoints stay as they were.
  */
 export async function saveCheckpoint(
   dir: string,
   data: CheckpointData,
   options: SaveCheckpointOptions = {},
 ): Promise<string> {
+  const invalid = (message: string): never => {
+    throw new CheckpointError('CHECKPOINT_INVALID', dir, message);
+  };
+  if (typeof dir !== 'string' || dir === '')
+    invalid(`dir must be a directory path, got ${describeValue(dir)}`);
+  if (!isRecord(options)) invalid(`options must be an object, got ${describeValue(options)}`);
+  if (!isRecord(data)) invalid(`data must be an object, got ${describeValue(data)}`);
   const keep = options.keep ?? 2;
-  if (!Number.isInteger(keep) || keep < 1) {
-    throw new CheckpointError('CHECKPOINT_INVALID', dir, `keep must be an integer >= 1, got ${String(keep)}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    invalid(`keep must be an integer >= 1, got ${describeValue(keep)}`);
+  if (!Number.isSafeInteger(data.step) || data.step < 0) {
+    invalid(`step must be an integer >= 0, got ${describeValue(data.step)}`);
   }
-  if (!Number.isInteger(data.step) || data.step < 0) {
-    throw new CheckpointError(
-      'CHECKPOINT_INVALID',
-      dir,
-      `step must be an integer >= 0, got ${String(data.step)}`,
-    );
+  for (const field of ['params', 'optimizerState'] as const) {
+    const tensors = data[field];
+    if (tensors === undefined && field === 'optimizerState') continue;
+    if (!isRecord(tensors) || !Object.values(tensors).every((t) => t instanceof tf.Tensor)) {
+      invalid(`${field} must be an object of tensors, got ${describeValue(tensors)}`);
+    }
   }
-  const configJson = JSON.stringify(data.config, null, 2);
-  if (configJson === undefined) {
-    throw new CheckpointError('CHECKPOINT_INVALID', dir, 'config is not JSON-serialisable');
+  if (data.trainerState !== undefined && !isRecord(data.trainerState)) {
+    invalid(`trainerState must be an object, got ${describeValue(data.trainerState)}`);
   }
-  await (await nodeFs()).mkdir(dir, { recursive: true });
-  await recoverInterruptedSaves(dir);
-
+  const configJson = jsonText(data.config) ?? invalid('config is not JSON-serialisable');
+  const trainerState = `${jsonText({ ...data.trainerState, step: data.step }) ?? invalid('trainerState is not JSON-serialisable')}\n`;
   const name = checkpointDirName(data.step);
-  const temp = await (await nodeFs()).mkdtemp(join(dir, `${TEMP_PREFIX}${name}-`));
-  await writeDurably(join(temp, 'model.safetensors'), await safetensorsBytes(data.params));
-  if (data.optimizerState !== undefined) {
-    await writeDurably(join(temp, 'optimizer.safetensors'), await safetensorsBytes(data.optimizerState));
-  }
-  await writeDurably(join(temp, 'config.json'), `${configJson}\n`);
-  const trainerState = { ...data.trainerState, step: data.step };
-  await writeDurably(join(temp, 'trainer-state.json'), `${JSON.stringify(trainerState, null, 2)}\n`);
-  await syncDirectory(temp);
+  const doing = `cannot write the checkpoint of step ${data.step}`;
+  return withDirectoryLock(dir, async () => {
+    const fs = await nodeFs();
+    await writing(dir, doing, () => recoverInterruptedSaves(dir));
+    // Named by pid so that a process can tell its own temporaries from another's; mkdir applies the umask.
+    const temp = join(dir, `${TEMP_PREFIX}${name}-${process.pid}`);
+    try {
+      await writing(temp, doing, () => fs.mkdir(temp));
+      const modelFile = join(temp, 'model.safetensors');
+      await writing(modelFile, doing, async () =>
+        writeDurably(modelFile, await safetensorsBytes(data.params, join(dir, name, 'model.safetensors'))),
+      );
+      if (data.optimizerState !== undefined) {
+        const state = data.optimizerState;
+        const optimizerFile = join(temp, 'optimizer.safetensors');
+        await writing(optimizerFile, doing, async () =>
+          writeDurably(
+            optimizerFile,
+            await safetensorsBytes(state, join(dir, name, 'optimizer.safetensors')),
+          ),
+        );
+      }
+      for (const [file, text] of [
+        ['config.json', `${configJson}\n`],
+        ['trainer-state.json', trainerState],
+      ] as const) {
+        await writing(join(temp, file), doing, () => writeDurably(join(temp, file), text));
+      }
+      await syncDirectory(temp);
+    } catch (error) {
+      // Nothing of this save was published; leave no temporary behind (a crash's is removed by the next save).
+      await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
 
-  const target = join(dir, name);
-  // A directory of the same step exists only if a run crashed after saving it, or saves this step again. Move it
-  // aside rather than deleting it so the step stays loadable until the new copy is in place.
-  const aside = await moveAsideIfExists(dir, name);
-  await (await nodeFs()).rename(temp, target);
-  await syncDirectory(dir);
-  await replaceFile(dir, LATEST_FILE, `${name}\n`);
-  if (aside !== undefined) await (await nodeFs()).rm(aside, { recursive: true, force: true });
-  await prune(dir, keep, name);
-  return target;
+    const target = join(dir, name);
+    return writing(target, doing, async () => {
+      // A directory of the same step exists only if a run crashed after saving it, or saves this step again.
+      // Move it aside rather than deleting it so the step stays loadable until the new copy is in place.
+      const aside = await moveAsideIfExists(dir, name);
+      await fs.rename(temp, target);
+      await syncDirectory(dir);
+      await replaceFile(dir, LATEST_FILE, `${name}\n`);
+      if (aside !== undefined) await fs.rm(aside, { recursive: true, force: true });
+      await prune(dir, keep, name);
+      return target;
+    });
+  });
 }
 
 /**
@@ -172,6 +216,7 @@ export async function findCheckpoint(
   options: LoadCheckpointOptions = {},
 ): Promise<{ path: string; step: number }> {
   const steps = await listCheckpoints(dir);
+  checkLoadOptions(dir, options);
   let step: number | undefined = options.step;
   if (step === undefined) step = (await readLatest(dir, steps)) ?? steps[steps.length - 1];
   if (step === undefined || !steps.includes(step)) {
@@ -218,19 +263,66 @@ async function moveAsideIfExists(dir: string, name: string): Promise<string | un
 
 /**
  * Cleans up after a save that stopped part-way: a checkpoint moved aside whose replacement never arrived is put
- * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed.
+ * back; every other temporary (unfinished copies, replaced checkpoints, pointer files) is removed. Temporaries of
+ * a process that is still running are left alone: they may be part of a save in progress.
  */
 async function recoverInterruptedSaves(dir: string): Promise<void> {
   const entries = await (await nodeFs()).readdir(dir);
   for (const entry of entries) {
+    if (!entry.startsWith(TEMP_PREFIX) || isLiveTemp(entry)) continue;
     const original = ASIDE_PATTERN.exec(entry)?.[1];
     if (original !== undefined && !entries.includes(original)) {
       await (await nodeFs()).rename(join(dir, entry), join(dir, original));
       entries.push(original);
-    } else if (entry.startsWith(TEMP_PREFIX)) {
+    } else {
       await (await nodeFs()).rm(join(dir, entry), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * @internal Deletes every checkpoint of `dir` and its `latest` pointer, newest first, so that an interruption
+ * never leaves `latest` naming a deleted step while older ones remain.
+ */
+export async function deleteCheckpoints(dir: string): Promise<void> {
+  const fs = await nodeFs();
+  await writing(dir, 'cannot delete the earlier checkpoints', async () => {
+    await fs.rm(join(dir, LATEST_FILE), { force: true });
+    for (const step of (await listCheckpoints(dir)).reverse()) {
+      await fs.rm(await stepPath(dir, step), { recursive: true, force: true });
+    }
+  });
+}
+
+/** @internal Throws unless `options` is an object whose `step`, if any, is an integer. */
+export function checkLoadOptions(dir: string, options: LoadCheckpointOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      dir,
+      `options must be an object, got ${describeValue(options)}`,
+    );
+  }
+  if (options.step !== undefined && !Number.isSafeInteger(options.step)) {
+    throw new CheckpointError(
+      'CHECKPOINT_INVALID',
+      dir,
+      `step must be an integer, got ${describeValue(options.step)}`,
+    );
+  }
+}
+
+// `value` as indented JSON, or undefined when it has none (BigInt, cycles, a bare function or undefined).
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function prune(dir: string, keep: number, current: string): Promise<void> {

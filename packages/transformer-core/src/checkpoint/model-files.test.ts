@@ -193,7 +193,7 @@ describe('loadModel refuses bad files, naming the file, and leaves no tensor beh
     const extra: RawTensor = { dtype: 'F32', shape: [1], data: Float32Array.of(0) };
     const names = await loadError(CheckpointError, () => writeWeights({ ...withoutBias, extra }));
     expect(names.message).toBe(
-      `${join(dir, 'model.safetensors')}: tensor names differ from the model's: missing [ln_f.bias], unexpected [extra]`,
+      `${join(dir, 'model.safetensors')}: tensor names differ from the model's: missing ["ln_f.bias"], unexpected ["extra"]`,
     );
     const ints: RawTensor = { dtype: 'I32', shape: [TINY.dModel], data: new Int32Array(TINY.dModel) };
     const dtype = await loadError(CheckpointError, () => writeWeights({ ...weights, 'ln_f.bias': ints }));

@@ -1,7 +1,8 @@
 import { parseModelConfig } from '../config.js';
 import type { CreateModelOptions, TransformerModel } from '../model.js';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
-import { findCheckpoint, listCheckpoints } from './checkpoint.js';
+import { checkLoadOptions, findCheckpoint, listCheckpoints } from './checkpoint.js';
+import { makeDirectory } from './directory.js';
 import { CheckpointError } from './errors.js';
 import { readJson, readSafetensors, replaceFile, safetensorsBytes, syncDirectory } from './files.js';
 import { modelWithWeights } from './model-with-weights.js';
@@ -32,7 +33,7 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
   const config = `${JSON.stringify(model.config, null, 2)}\n`;
   const weights = await safetensorsBytes(model.params);
   const fs = await nodeFs();
-  await fs.mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const configFile = join(dir, CONFIG_FILE);
   const previous = await fs.readFile(configFile, 'utf8').catch(ifMissing(undefined));
   if (previous !== undefined && previous !== config) {
@@ -60,9 +61,13 @@ export async function saveModel(dir: string, model: TransformerModel): Promise<v
  * tensor). Nothing is left allocated.
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<TransformerModel> {
+  checkLoadOptions(dir, options);
   const path = await modelDirectory(dir, options.step);
   const configFile = join(path, CONFIG_FILE);
-  const config = parseModelConfig(await readJson(configFile), { file: configFile });
+  const config = parseModelConfig(await readJson(configFile), {
+    file: configFile,
+    maxParameters: options.maxParameters,
+  });
   const weightsFile = join(path, WEIGHTS_FILE);
   const weights = await readSafetensors(weightsFile);
   if (weights === undefined)

@@ -127,7 +127,7 @@ describe('safetensors', () => {
     expect(errorOf(withHeader('[1, 2]', 0))).toMatch(/does not start with "\{"/);
     expect(errorOf(withHeader('{"a": ', 0))).toMatch(/not UTF-8 JSON/);
     expect(errorOf(withHeader('{"a":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}', 2))).toMatch(
-      /dtype F16/,
+      /dtype "F16"/,
     );
     expect(errorOf(withHeader('{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', 4))).toMatch(
       /shape/,

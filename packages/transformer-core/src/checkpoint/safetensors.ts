@@ -1,3 +1,4 @@
+import { describeValue, JsonFileError, parseBoundedJson } from '@beyond-ntp/errors';
 import { CheckpointError } from './errors.js';
 
 /** Element types this package reads and writes, by their safetensors names. */
@@ -22,8 +23,6 @@ export interface SafetensorsContents {
 }
 
 const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F32: 4, I32: 4 };
-// The reference implementation refuses larger headers; so do we, before allocating anything for one.
-const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = '__metadata__';
 const DTYPE_ORDER: Record<SafetensorsDtype, number> = { F32: 0, I32: 1 };
 
@@ -91,41 +90,97 @@ export function encodeSafetensors(
 }
 
 /**
- * Decodes a safetensors file, validating it strictly: header length within the file, UTF-8 JSON object header,
- * known dtypes, integer shapes whose size matches `data_offsets`, and offsets that cover the data section exactly
- * with no gaps or overlaps. Every error is a {@link CheckpointError} naming `file`.
+ * Limits a safetensors file must keep to be read. They are generous (a 1,024-layer model with its AdamW state
+ * has about 40,000 tensors and a 4 MB header) and bound the time and memory a crafted header can cost before it
+ * is refused: the header is at most {@link SAFETENSORS_LIMITS.maxHeaderBytes} bytes of JSON at most 3 levels
+ * deep, and nothing beyond it is read or allocated until every entry is checked.
  */
-export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): SafetensorsContents {
-  assertLittleEndianHost(file);
-  const fail = (message: string): never => {
-    throw new CheckpointError('CHECKPOINT_INVALID', file, `not a valid safetensors file: ${message}`);
-  };
-  if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);
-  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (headerLength > MAX_HEADER_BYTES)
-    fail(`header length ${headerLength} exceeds ${MAX_HEADER_BYTES} bytes`);
-  if (8 + headerLength > bytes.length) {
-    fail(`header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`);
+export const SAFETENSORS_LIMITS = {
+  /** Longest JSON header, in bytes. */
+  maxHeaderBytes: 16 * 1024 * 1024,
+  /** Most tensors in one file. */
+  maxTensors: 100_000,
+  /** Most dimensions of one tensor. */
+  maxRank: 8,
+} as const;
+
+/** One tensor of a validated safetensors header: where its bytes lie in the data section. */
+export interface SafetensorsEntry {
+  /** Tensor name. */
+  name: string;
+  /** Element type. */
+  dtype: SafetensorsDtype;
+  /** Dimensions, outermost first. */
+  shape: number[];
+  /** Byte offset of the tensor's data within the data section. */
+  begin: number;
+  /** Byte offset just past the tensor's data. */
+  end: number;
+}
+
+/** A validated safetensors header: its tensors and metadata, and where the data section starts. */
+export interface SafetensorsHeader {
+  /** Byte offset of the data section within the file (8 + the header length). */
+  dataStart: number;
+  /** Tensors in header order. */
+  entries: SafetensorsEntry[];
+  /** The `__metadata__` string map (empty when absent). */
+  metadata: Record<string, string>;
+}
+
+/**
+ * @internal The length of the JSON header announced by a safetensors file's first 8 bytes, checked against
+ * {@link SAFETENSORS_LIMITS} and the file's size.
+ */
+export function safetensorsHeaderLength(prefix: Uint8Array, fileSize: number, file: string): number {
+  const fail = failure(file);
+  if (fileSize < 8 || prefix.length < 8) fail(`${fileSize} bytes is shorter than the 8-byte header length`);
+  const headerLength = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
+  if (headerLength > SAFETENSORS_LIMITS.maxHeaderBytes) {
+    fail(`header length ${headerLength} exceeds the limit of ${SAFETENSORS_LIMITS.maxHeaderBytes} bytes`);
   }
+  if (8 + headerLength > fileSize) {
+    fail(`header length ${headerLength} runs past the end of the file (${fileSize} bytes)`);
+  }
+  return headerLength;
+}
+
+/**
+ * @internal Validates a safetensors header (the JSON bytes after the 8-byte length) for a file of `fileSize`
+ * bytes, strictly and before any tensor data is touched: UTF-8 JSON object, at most
+ * {@link SAFETENSORS_LIMITS} tensors and rank, known dtypes, integer shapes whose size matches `data_offsets`,
+ * and offsets that cover the data section exactly (`fileSize - 8 - header length` bytes) with no gaps or
+ * overlaps.
+ */
+export function parseSafetensorsHeader(json: Uint8Array, fileSize: number, file: string): SafetensorsHeader {
+  assertLittleEndianHost(file);
+  const fail = failure(file);
   let header: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(json);
     if (!text.startsWith('{')) fail('header does not start with "{"');
-    header = JSON.parse(text);
+    // Root object, entry object, shape array: anything deeper is not safetensors.
+    header = parseBoundedJson(text, { file, maxDepth: 3 });
   } catch (error) {
     if (CheckpointError.isInstance(error)) throw error;
-    fail(`header is not UTF-8 JSON (${(error as Error).message})`);
+    const reason = JsonFileError.isInstance(error) ? error.reason : (error as Error).message;
+    fail(`header is not UTF-8 JSON of at most 3 levels (${reason})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('header is not a JSON object');
+  const names = Object.keys(header as object);
+  const tensorCount = names.length - (Object.hasOwn(header as object, METADATA_KEY) ? 1 : 0);
+  if (tensorCount > SAFETENSORS_LIMITS.maxTensors) {
+    fail(`header lists ${tensorCount} tensors, more than the limit of ${SAFETENSORS_LIMITS.maxTensors}`);
+  }
 
-  const dataStart = 8 + headerLength;
-  const dataLength = bytes.length - dataStart;
+  const dataStart = 8 + json.length;
+  const dataLength = fileSize - dataStart;
   // Entries, turned into records at the end: Object.fromEntries keeps a name like "__proto__" as a plain key.
   const metadata: Array<[string, string]> = [];
-  const spans: Array<{ name: string; begin: number; end: number }> = [];
-  const tensors: Array<[string, RawTensor]> = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  const entries: SafetensorsEntry[] = [];
+  for (const name of names) {
+    const entry = (header as Record<string, unknown>)[name];
     if (name === METADATA_KEY) {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
         fail('__metadata__ is not an object');
@@ -135,13 +190,17 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
       }
       continue;
     }
-    const where = `tensor "${name}"`;
+    const where = `tensor ${describeValue(name)}`;
     if (typeof entry !== 'object' || entry === null) fail(`${where} is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (dtype !== 'F32' && dtype !== 'I32')
-      fail(`${where} has dtype ${String(dtype)}; only F32 and I32 are supported`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      fail(`${where} shape must be an array of non-negative integers`);
+      fail(`${where} has dtype ${describeValue(dtype)}; only F32 and I32 are supported`);
+    if (
+      !Array.isArray(shape) ||
+      shape.length > SAFETENSORS_LIMITS.maxRank ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      fail(`${where} shape must be an array of at most ${SAFETENSORS_LIMITS.maxRank} non-negative integers`);
     }
     if (
       !Array.isArray(offsets) ||
@@ -157,25 +216,57 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): Safeten
       fail(`${where} data_offsets [${begin}, ${end}] do not hold shape [${shape}] of ${dtype}`);
     }
     if (end > dataLength) fail(`${where} data ends at ${end}, past the ${dataLength}-byte data section`);
-    spans.push({ name, begin, end });
-    // Copy: the data section need not be 4-byte aligned inside `bytes`, and the result must not alias the file.
-    // (Not `bytes.slice`: on a Node Buffer that returns a view of the same memory.)
-    const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
-    const data = dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
-    tensors.push([name, { dtype: dtype as SafetensorsDtype, shape: [...(shape as number[])], data }]);
+    entries.push({ name, dtype: dtype as SafetensorsDtype, shape: [...(shape as number[])], begin, end });
   }
-  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const spans = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const span of spans) {
     if (span.begin !== covered) {
       fail(
-        `tensor "${span.name}" starts at ${span.begin} but the previous data ends at ${covered} (gap or overlap)`,
+        `tensor ${describeValue(span.name)} starts at ${span.begin} but the previous data ends at ${covered} (gap or overlap)`,
       );
     }
     covered = span.end;
   }
   if (covered !== dataLength) fail(`tensors cover ${covered} of ${dataLength} data bytes`);
-  return { tensors: Object.fromEntries(tensors), metadata: Object.fromEntries(metadata) };
+  return { dataStart, entries, metadata: Object.fromEntries(metadata) };
+}
+
+/**
+ * @internal The tensors of a validated header, copied out of `data` (the data section, or the whole file when
+ * `offset` is the header's `dataStart`): each gets its own buffer, aligned and not aliasing `data`.
+ */
+export function tensorsOf(
+  header: SafetensorsHeader,
+  data: Uint8Array,
+  offset: number,
+): Record<string, RawTensor> {
+  const tensors = header.entries.map(({ name, dtype, shape, begin, end }): [string, RawTensor] => {
+    // Not `bytes.slice`: on a Node Buffer that returns a view of the same memory.
+    const copy = new Uint8Array(data.subarray(offset + begin, offset + end));
+    const values = dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+    return [name, { dtype, shape, data: values }];
+  });
+  return Object.fromEntries(tensors);
+}
+
+/**
+ * Decodes a safetensors file, validating it strictly before copying any tensor: header length within the file
+ * and within {@link SAFETENSORS_LIMITS}, UTF-8 JSON object header, known dtypes, integer shapes whose size
+ * matches `data_offsets`, and offsets that cover the data section exactly with no gaps or overlaps. Every error
+ * is a {@link CheckpointError} naming `file`.
+ */
+export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): SafetensorsContents {
+  assertLittleEndianHost(file);
+  const headerLength = safetensorsHeaderLength(bytes, bytes.length, file);
+  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.length, file);
+  return { tensors: tensorsOf(header, bytes, header.dataStart), metadata: header.metadata };
+}
+
+function failure(file: string): (message: string) => never {
+  return (message) => {
+    throw new CheckpointError('CHECKPOINT_INVALID', file, `not a valid safetensors file: ${message}`);
+  };
 }
 
 /** @internal Throws unless the host is little-endian; `littleEndian` is a parameter so tests can reach the error. */

@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from './errors.js';
 import type { RawTensor } from './safetensors.js';
@@ -46,7 +47,7 @@ export function assignParams(
     throw new CheckpointError(
       'CHECKPOINT_MISMATCH',
       source,
-      `tensor names differ from the model's: missing [${missing.join(', ')}], unexpected [${unknown.join(', ')}]`,
+      `tensor names differ from the model's: missing ${listOf(missing)}, unexpected ${listOf(unknown)}`,
     );
   }
   for (const [name, param] of Object.entries(params)) {
@@ -60,4 +61,10 @@ export function assignParams(
     }
   }
   for (const [name, param] of Object.entries(params)) param.assign(tensors[name] as tf.Tensor);
+}
+
+// At most 10 names, each cut to 120 characters: a crafted file may hold 100,000 names of any length.
+function listOf(names: string[]): string {
+  const shown = names.slice(0, 10).map((name) => describeValue(name));
+  return `[${shown.join(', ')}${names.length > 10 ? `, … ${names.length} in all` : ''}]`;
 }

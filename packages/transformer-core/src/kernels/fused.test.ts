@@ -23,7 +23,7 @@ function stockAttention(qkv: tf.Tensor3D, nHeads: number): tf.Tensor3D {
     const toHeads = (t: tf.Tensor) =>
       tf.reshape(tf.transpose(tf.reshape(t, [B, T, nHeads, hd]), [0, 2, 1, 3]), [B * nHeads, T, hd]);
     const [q, k, v] = tf.split(qkv, 3, -1).map(toHeads) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(hd)), k, false, true), causalMask(T));
+    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(hd)), k, false, true), causalMask(0, T, T));
     const y = tf.reshape(tf.matMul(tf.softmax(scores), v), [B, nHeads, T, hd]);
     return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, d]);
   });

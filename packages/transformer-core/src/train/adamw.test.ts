@@ -279,7 +279,7 @@ describe('AdamW', () => {
     );
     const wrong = { ...state.moments, 'exp_avg.w.weight': wrongShape };
     expect(() => opt.setState({ step: 1, moments: wrong })).toThrow(
-      'moment "exp_avg.w.weight" has shape [2,1], parameter has [1,2]',
+      'moment "exp_avg.w.weight" is float32 [2,1], the parameter float32 [1,2]',
     );
   });
 });

@@ -1,7 +1,8 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, trainableOf } from './check-gradients.js';
 import type { NamedGradients } from './clip.js';
-import { checkInteger, checkNumber, InvalidTrainingArgumentError } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, InvalidTrainingArgumentError } from './errors.js';
 
 /** Options of {@link AdamW}. Defaults follow nanoGPT's GPT-2 recipe. */
 export interface AdamWOptions {
@@ -94,11 +95,18 @@ export class AdamW {
 
   /** An optimizer for `params`; no state is allocated until a parameter's first gradient. */
   constructor(params: Record<string, tf.Variable>, options: AdamWOptions = {}) {
+    checkOptions('optimizer', options);
     this.beta1 = checkNumber('optimizer.beta1', options.beta1 ?? 0.9, 0, 0.999999);
     this.beta2 = checkNumber('optimizer.beta2', options.beta2 ?? 0.95, 0, 0.999999);
     this.epsilon = checkNumber('optimizer.epsilon', options.epsilon ?? 1e-8, 0);
     this.weightDecay = checkNumber('optimizer.weightDecay', options.weightDecay ?? 0.1, 0);
     const decay = options.decay ?? ((_name: string, param: tf.Variable) => param.rank >= 2);
+    if (typeof decay !== 'function') {
+      throw new InvalidTrainingArgumentError(
+        'optimizer.decay',
+        `expected a function (name, param) => boolean, got ${describeValue(decay)}`,
+      );
+    }
     this.#params = params;
     this.#decayed = new Set(
       Object.entries(params).flatMap(([name, param]) => (decay(name, param) ? [name] : [])),
@@ -213,7 +221,7 @@ export class AdamW {
     for (const key of Object.keys(moments)) {
       const name = /^exp_avg(?:_sq)?\.(.*)$/.exec(key)?.[1];
       if (name === undefined || !Object.hasOwn(this.#params, name)) {
-        throw new InvalidTrainingArgumentError('optimizer state', `unknown moment "${key}"`);
+        throw new InvalidTrainingArgumentError('optimizer state', `unknown moment ${describeValue(key)}`);
       }
       names.add(name);
     }
@@ -224,10 +232,10 @@ export class AdamW {
         if (value === undefined) {
           throw new InvalidTrainingArgumentError('optimizer state', `missing moment "${key}"`);
         }
-        if (!tf.util.arraysEqual(value.shape, shape)) {
+        if (!tf.util.arraysEqual(value.shape, shape) || value.dtype !== 'float32') {
           throw new InvalidTrainingArgumentError(
             'optimizer state',
-            `moment "${key}" has shape [${value.shape}], parameter has [${shape}]`,
+            `moment "${key}" is ${value.dtype} [${value.shape}], the parameter float32 [${shape}]`,
           );
         }
       }

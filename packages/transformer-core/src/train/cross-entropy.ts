@@ -1,5 +1,6 @@
+import { describeValue } from '@beyond-ntp/errors';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidTrainingArgumentError } from './errors.js';
+import { checkOptions, InvalidTrainingArgumentError } from './errors.js';
 
 /**
  * How {@link crossEntropy} combines the per-position losses: `mean` (mask-weighted mean), `sum` (mask-weighted
@@ -86,9 +87,12 @@ export function crossEntropy(
   targets: PositionValues,
   options: CrossEntropyOptions = {},
 ): tf.Tensor {
-  const reduction = options.reduction ?? 'mean';
+  const reduction = checkOptions('crossEntropy options', options).reduction ?? 'mean';
   if (!['mean', 'sum', 'none'].includes(reduction)) {
-    throw new InvalidTrainingArgumentError('reduction', `expected 'mean', 'sum' or 'none', got ${reduction}`);
+    throw new InvalidTrainingArgumentError(
+      'reduction',
+      `expected 'mean', 'sum' or 'none', got ${describeValue(reduction)}`,
+    );
   }
   if (logits.rank !== 2 && logits.rank !== 3) {
     throw new InvalidTrainingArgumentError(

@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { BeyondNtpError } from '../beyond-ntp-error.js';
 
 /**
@@ -48,6 +49,47 @@ export class NonFiniteLossError extends BeyondNtpError<'NON_FINITE_LOSS'> {
   }
 }
 
+/**
+ * Thrown by `train` when an update, applied with a finite loss and gradient, left a parameter NaN or infinite (a
+ * learning rate far too large, or corrupt optimizer moments). It is found before any checkpoint is written
+ * from that state, so every checkpoint on disk holds finite weights: the newest one is the last good state.
+ * The parameters in memory are not finite; resume from the checkpoint instead of using them.
+ */
+export class NonFiniteUpdateError extends BeyondNtpError<'NON_FINITE_UPDATE'> {
+  /** Brand checked by {@link BeyondNtpError.isInstance}. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/transformer-core/NonFiniteUpdateError');
+  /** The 1-based optimizer step whose update made the parameters non-finite. */
+  readonly step: number;
+  /** The learning rate of that update. */
+  readonly learningRate: number;
+
+  constructor(step: number, learningRate: number) {
+    super(
+      'NON_FINITE_UPDATE',
+      `the update of step ${step} (learning rate ${learningRate}) left parameters that are not finite, with a ` +
+        'finite loss and gradient norm; no checkpoint holds them, so the newest checkpoint is the last good ' +
+        'state, but the parameters in memory are unusable. Lower the learning rate, or resume from the checkpoint.',
+    );
+    this.step = step;
+    this.learningRate = learningRate;
+  }
+}
+
+/**
+ * `options` when it is an options object (or `undefined`, read as `{}`); otherwise an
+ * {@link InvalidTrainingArgumentError} naming `field`, instead of a TypeError from reading fields of `null`.
+ */
+export function checkOptions<T extends object>(field: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected an options object, got ${describeValue(options)}`,
+    );
+  }
+  return options;
+}
+
 /** Throws an {@link InvalidTrainingArgumentError} unless `value` is a finite number in `[min, max]`. */
 export function checkNumber(
   field: string,
@@ -57,15 +99,30 @@ export function checkNumber(
 ): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new InvalidTrainingArgumentError(field, `expected a finite number ${range}, got ${String(value)}`);
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected a finite number ${range}, got ${describeValue(value)}`,
+    );
   }
   return value;
 }
 
-/** Throws an {@link InvalidTrainingArgumentError} unless `value` is an integer `>= min`. */
-export function checkInteger(field: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidTrainingArgumentError(field, `expected an integer >= ${min}, got ${String(value)}`);
+/**
+ * Throws an {@link InvalidTrainingArgumentError} unless `value` is an integer in `[min, max]` (by default any
+ * safe integer `>= min`: counts beyond 2^53 are not exact).
+ */
+export function checkInteger(
+  field: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new InvalidTrainingArgumentError(
+      field,
+      `expected an integer ${range}, got ${describeValue(value)}`,
+    );
   }
   return value;
 }

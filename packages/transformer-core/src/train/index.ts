@@ -11,7 +11,7 @@ export {
   type PositionValues,
   type ScalarCrossEntropyOptions,
 } from './cross-entropy.js';
-export { InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
+export { InvalidTrainingArgumentError, NonFiniteLossError, NonFiniteUpdateError } from './errors.js';
 export { type EvaluateOptions, evaluate, type LossContext, type LossFn } from './evaluate.js';
 export { type GradientContext, type GradientFn, lossFnGradients, perMicroBatch } from './gradient-source.js';
 export { type AddGradientsOptions, addGradients } from './gradient-sum.js';

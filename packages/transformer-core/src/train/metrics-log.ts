@@ -1,3 +1,4 @@
+import { makeDirectory } from '../checkpoint/directory.js';
 import { ifMissing, nodeFs, parentDir } from '../node-fs.js';
 import type { TrainCallbacks } from './callbacks.js';
 import { InvalidTrainingArgumentError } from './errors.js';
@@ -21,7 +22,7 @@ export function jsonlMetricsLog(options: JsonlMetricsLogOptions): TrainCallbacks
   }
   return {
     async onStart({ startStep }) {
-      await (await nodeFs()).mkdir(parentDir(path), { recursive: true });
+      await makeDirectory(parentDir(path));
       const kept = startStep === 0 ? [] : await linesUpTo(path, startStep);
       await (await nodeFs()).writeFile(path, kept.map((line) => `${line}\n`).join(''));
     },

@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber, InvalidTrainingArgumentError } from './errors.js';
+import { checkInteger, checkNumber, checkOptions, InvalidTrainingArgumentError } from './errors.js';
 
 /** A learning-rate schedule: the rate for the update with 0-based index `it` (the number of updates before it). */
 export type LearningRateSchedule = (it: number) => number;
@@ -32,6 +32,7 @@ export interface WarmupCosineOptions {
  * The schedule is a pure function of the update index, so resuming a run needs no schedule state.
  */
 export function warmupCosineSchedule(options: WarmupCosineOptions): LearningRateSchedule {
+  checkOptions('schedule', options);
   const maxLr = checkNumber('schedule.maxLr', options.maxLr, 0);
   const minLr = checkNumber('schedule.minLr', options.minLr ?? maxLr / 10, 0, maxLr);
   const warmupSteps = checkInteger('schedule.warmupSteps', options.warmupSteps ?? 0, 0);

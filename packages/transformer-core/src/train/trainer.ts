@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
-import { assignParams } from '../checkpoint/tensors.js';
+import { deleteCheckpoints, listCheckpoints, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { CheckpointError } from '../checkpoint/errors.js';
+import { lockDirectory } from '../checkpoint/lock.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import { type BatchReader, type BatchSource, batchReader } from './batch-reader.js';
 import type { StepMetrics, TrainCallbacks, TrainResult } from './callbacks.js';
 import { trainableOf } from './check-gradients.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
-import { checkInteger, checkNumber, InvalidTrainingArgumentError, NonFiniteLossError } from './errors.js';
+import {
+  checkInteger,
+  checkNumber,
+  checkOptions,
+  InvalidTrainingArgumentError,
+  NonFiniteLossError,
+} from './errors.js';
 import { evaluate, type LossFn } from './evaluate.js';
 import {
   type GradientContext,
@@ -14,9 +21,11 @@ import {
   lossFnGradients,
   scopedGradients,
 } from './gradient-source.js';
-import { optimizerStateFrom, optimizerTensors } from './optimizer-checkpoint.js';
+import { optimizerTensors } from './optimizer-checkpoint.js';
+import { restore, TRAINER_STATE_VERSION, type TrainerState } from './resume.js';
 import type { LearningRateSchedule } from './schedule.js';
 import { stepSeed } from './seed.js';
+import { UpdateCheck } from './update-check.js';
 
 /** Periodic evaluation of {@link TrainOptions}. */
 export interface EvaluationOptions<B> {
@@ -42,6 +51,13 @@ export interface TrainCheckpointOptions {
    * @default 2
    */
   keep?: number;
+  /**
+   * A run that does not resume refuses a `dir` that already holds checkpoints (`CHECKPOINT_EXISTS`): they are
+   * another run's, and mixing the two would leave `latest` and old steps of different runs side by side. With
+   * `overwrite: true` those checkpoints are deleted when training starts. Not allowed together with `resume`.
+   * @default false
+   */
+  overwrite?: boolean;
 }
 
 /** Options of {@link train}. */
@@ -81,7 +97,8 @@ export interface TrainOptions<B> {
    */
   clipNorm?: number | null;
   /**
-   * Micro-batches per update; their gradients are averaged, as one batch `accumulate` times larger.
+   * Micro-batches per update (at most 65536); their gradients are averaged, as one batch `accumulate` times
+   * larger.
    * @default 1
    */
   accumulate?: number;
@@ -109,35 +126,24 @@ export interface TrainOptions<B> {
   tokensPerStep?: number;
 }
 
-// Written into trainer-state.json; bump when its meaning or the checkpoint's changes. Version 1 checkpoints have
-// no per-parameter AdamW counts in optimizer.safetensors; every parameter then gets `optimizerStep`. Version 2
-// holds moments and counts for every parameter trainable when the run started (count 0 if it never had a
-// gradient); version 3 only for the parameters that have AdamW state, whether trainable now or not.
-const TRAINER_STATE_VERSION = 3;
-const READABLE_VERSIONS = [1, 2, 3];
-
-interface TrainerState {
-  version: number;
-  seed: number;
-  /** Items drawn from an iterable batch source (0 for a function source). */
-  batchesConsumed: number;
-  /** AdamW updates applied (per-parameter counts are in optimizer.safetensors from version 2). */
-  optimizerStep: number;
-  learningRate: number;
-}
+const MAX_ACCUMULATE = 65_536;
 
 /**
  * Trains `params` with AdamW: for each update, compute the loss and gradients (by default accumulated over
  * `accumulate` micro-batches of `lossFn`), clip their global norm, apply the scheduled learning rate; evaluate,
  * report and checkpoint on schedule.
  *
- * Each update reads exactly one small tensor from the device (loss and gradient norm together) and checks it
- * before applying the update: a NaN or infinite value throws {@link NonFiniteLossError} with the parameters and
- * checkpoints still at the last good step. Tensor count is constant across steps once every trained weight has
+ * Each update reads exactly one small tensor from the device (loss, gradient norm and whether the previous update
+ * left every parameter finite) and checks it before applying the update: a NaN or infinite loss or gradient
+ * throws {@link NonFiniteLossError} with the parameters and checkpoints still at the last good step; an update
+ * that made parameters non-finite throws {@link NonFiniteUpdateError} at the next update, save or the end,
+ * before any checkpoint holds them. A resume validates the whole checkpoint (trainer state bounds, optimizer
+ * moments finite and second moments non-negative, dtypes and shapes) before it assigns anything. Tensor count is constant across steps once every trained weight has
  * had a gradient (AdamW allocates a weight's moments at its first one). With the same seed on the cpu
  * backend, two runs (or a run and its resumption) produce identical losses.
  */
 export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
+  checkOptions('train options', options);
   const {
     params,
     lossFn,
@@ -150,7 +156,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     resume = false,
   } = options;
   const steps = checkInteger('steps', options.steps, 0);
-  const accumulate = checkInteger('accumulate', options.accumulate ?? 1, 1);
+  // Bounded so a typo (1e15) is an error rather than an update that never ends.
+  const accumulate = checkInteger('accumulate', options.accumulate ?? 1, 1, MAX_ACCUMULATE);
   const seed = checkInteger('seed', options.seed ?? 0, 0);
   const clipNorm = options.clipNorm === undefined ? 1 : options.clipNorm;
   if (clipNorm !== null) checkNumber('clipNorm', clipNorm, Number.MIN_VALUE);
@@ -180,13 +187,24 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   if (resume && checkpoint === undefined) {
     throw new InvalidTrainingArgumentError('resume', 'needs checkpoint.dir to resume from');
   }
+  if (checkpoint?.overwrite !== undefined && typeof checkpoint.overwrite !== 'boolean') {
+    throw new InvalidTrainingArgumentError('checkpoint.overwrite', 'expected true or false');
+  }
+  if (resume && checkpoint?.overwrite === true) {
+    throw new InvalidTrainingArgumentError('checkpoint.overwrite', 'cannot be combined with resume');
+  }
 
+  // Taken before anything else: a second writer, an unwritable directory or another run's checkpoints are
+  // refused before any training (or a metrics log truncated by onStart).
+  const lock = checkpoint === undefined ? undefined : await lockDirectory(checkpoint.dir);
   const optimizer = new AdamW(params, optimizerOptions);
+  const updateCheck = new UpdateCheck();
   try {
+    if (checkpoint !== undefined && !resume) await startFresh(checkpoint);
     let startStep = 0;
     let batchesConsumed = 0;
     if (resume && checkpoint !== undefined) {
-      const state = await restore(checkpoint.dir, params, optimizer, seed);
+      const state = await restore(checkpoint.dir, params, optimizer, { seed, accumulate });
       startStep = state.step;
       batchesConsumed = state.batchesConsumed;
     }
@@ -217,17 +235,21 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       result.loss = loss;
       for (const callback of callbacks) await callback.onStep?.(metrics);
       if (checkpoint !== undefined && (step % checkpoint.every === 0 || step === steps)) {
+        await updateCheck.confirm(); // never save non-finite weights
         const path = await save(checkpoint, step, lr, nextBatch.consumed());
         for (const callback of callbacks) await callback.onCheckpoint?.({ step, path });
       }
     }
+    await updateCheck.confirm();
     for (const callback of callbacks) await callback.onEnd?.(result);
     return result;
   } catch (error) {
     for (const callback of callbacks) await callback.onError?.(error);
     throw error;
   } finally {
+    updateCheck.dispose();
     optimizer.dispose();
+    await lock?.release();
   }
 
   async function update(
@@ -250,16 +272,23 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     const clipped =
       clipNorm === null ? { grads, norm: globalNorm(grads) } : clipByGlobalNorm(grads, clipNorm);
     if (clipped.grads !== grads) tf.dispose(grads);
-    const readout = tf.stack([loss, clipped.norm]);
-    tf.dispose([loss, clipped.norm]);
-    // The one device read of the step: loss and gradient norm together.
-    const [lossValue, normValue] = (await readout.data()) as Float32Array;
+    const previous = updateCheck.take();
+    const readout = tf.stack([loss, clipped.norm, previous]);
+    tf.dispose([loss, clipped.norm, previous]);
+    // The one device read of the step: loss, gradient norm and the check of the previous update together.
+    const [lossValue, normValue, previousValue] = (await readout.data()) as Float32Array;
     readout.dispose();
     try {
+      updateCheck.verify(previousValue as number);
       if (!Number.isFinite(lossValue) || !Number.isFinite(normValue)) {
         throw new NonFiniteLossError(it + 1, lossValue as number, normValue as number);
       }
       optimizer.applyGradients(clipped.grads, lr);
+      updateCheck.afterUpdate(
+        it + 1,
+        lr,
+        Object.keys(clipped.grads).map((name) => params[name] as tf.Variable),
+      );
     } finally {
       tf.dispose(clipped.grads);
     }
@@ -304,57 +333,20 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   }
 }
 
-async function restore(
-  dir: string,
-  params: Record<string, tf.Variable>,
-  optimizer: AdamW,
-  seed: number,
-): Promise<{ step: number; batchesConsumed: number }> {
-  const loaded = await loadCheckpoint(dir);
-  const stateFile = `${loaded.path}/trainer-state.json`;
-  try {
-    const state = loaded.trainerState as Partial<TrainerState>;
-    if (!READABLE_VERSIONS.includes(state.version as number)) {
-      throw new InvalidTrainingArgumentError(
-        'resume',
-        `${stateFile} has version ${String(state.version)}, expected one of ${READABLE_VERSIONS.join(', ')}`,
-      );
-    }
-    if (state.seed !== seed) {
-      throw new InvalidTrainingArgumentError(
-        'seed',
-        `the checkpoint in ${loaded.path} was trained with seed ${String(state.seed)}; resume with the same seed`,
-      );
-    }
-    if (loaded.optimizerState === undefined) {
-      throw new InvalidTrainingArgumentError('resume', `${loaded.path} has no optimizer.safetensors`);
-    }
-    const optimizerFile = `${loaded.path}/optimizer.safetensors`;
-    const optimizerState = optimizerStateFrom(
-      loaded.optimizerState,
-      checkInteger(`${stateFile} optimizerStep`, state.optimizerStep, 0),
-      optimizerFile,
+// A run that does not resume starts with no checkpoints in its directory: another run's are refused, or deleted
+// when the caller asks to overwrite them.
+async function startFresh(options: TrainCheckpointOptions): Promise<void> {
+  const steps = await listCheckpoints(options.dir);
+  if (steps.length === 0) return;
+  if (options.overwrite !== true) {
+    throw new CheckpointError(
+      'CHECKPOINT_EXISTS',
+      options.dir,
+      `holds checkpoints of steps [${steps.join(', ')}] from an earlier run; pass resume: true to continue it, ` +
+        'checkpoint.overwrite: true to delete them and start afresh, or another checkpoint.dir',
     );
-    if (state.version !== 1 && optimizerState.parameterSteps === undefined) {
-      // From version 2 on, moments come with counts; a checkpoint saved before any parameter had a gradient
-      // has neither.
-      if (Object.keys(optimizerState.moments).length > 0) {
-        throw new InvalidTrainingArgumentError(
-          'resume',
-          `${optimizerFile} has no per-parameter counts (step.<name>)`,
-        );
-      }
-      optimizerState.parameterSteps = {};
-    }
-    assignParams(params, loaded.params, `${loaded.path}/model.safetensors`);
-    optimizer.setState(optimizerState);
-    return {
-      step: loaded.step,
-      batchesConsumed: checkInteger(`${stateFile} batchesConsumed`, state.batchesConsumed, 0),
-    };
-  } finally {
-    tf.dispose([loaded.params, loaded.optimizerState ?? {}]);
   }
+  await deleteCheckpoints(options.dir);
 }
 
 function isJsonSerialisable(value: unknown): boolean {
