@@ -20,7 +20,7 @@ export type ParsedJson = { ok: true; value: unknown } | { ok: false; problem: st
  *
  * ```ts
  * const parsed = parseUntrustedJson(text);
- * if (!parsed.ok) throw new ConfigError('MALFORMED_FILE', `${file}: ${parsed.problem}`);
+ * if (!parsed.ok) throw new ConfigError('MALFORMED_FILE', `${file} ${parsed.problem}`); // "config.json is not valid JSON (…)."
  * ```
  */
 export function parseUntrustedJson(text: string, options: ParseUntrustedJsonOptions = {}): ParsedJson {
@@ -41,8 +41,12 @@ export function parseUntrustedJson(text: string, options: ParseUntrustedJsonOpti
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    const message = describeValue(error instanceof Error ? error.message : error, { maxChars: 160 });
-    return { ok: false, problem: `is not valid JSON (${message}).` };
+    // Engines quote a snippet of the text in the message; cut it so the line stays short.
+    const message = error instanceof Error ? error.message : describeValue(error);
+    return {
+      ok: false,
+      problem: `is not valid JSON (${message.length > 160 ? `${message.slice(0, 159)}…` : message}).`,
+    };
   }
 }
 
