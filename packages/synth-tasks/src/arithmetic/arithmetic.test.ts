@@ -92,7 +92,7 @@ describe('arithmetic', () => {
     expect(() => generateArithmetic({ seed: 1.5, count: 1 })).toThrow(/"seed" must be a safe integer/);
     const bigint = { seed: 1, count: 10n } as unknown as Parameters<typeof generateArithmetic>[0];
     expect(() => generateArithmetic(bigint)).toThrow(
-      /"count" must be an integer in 0\.\.10000000 \(got 10\)/,
+      /"count" must be an integer in 0\.\.10000000 \(got 10n\)/,
     );
     expect(() => generateArithmetic({ seed: 1, count: 1, op: '-' as '+' })).toThrow(
       /"op" must be '\+' or '\*'/,
