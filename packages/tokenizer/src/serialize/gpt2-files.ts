@@ -3,7 +3,7 @@
 import { describeValue } from '@beyond-ntp/errors';
 import { invalidOption, TokenizerError } from '../errors.js';
 import { ByteLevelBpe } from '../models/bpe.js';
-import { tokenList } from '../options.js';
+import { optionsObject, tokenList } from '../options.js';
 import { Tokenizer } from '../tokenizer.js';
 import { parseFile, readVocab } from './hf-json.js';
 
@@ -25,7 +25,8 @@ export interface Gpt2FilesOptions {
 }
 
 /** Loads a GPT-2-style byte-level BPE from the texts of vocab.json and merges.txt. */
-export function fromGpt2Files(options: Gpt2FilesOptions): Tokenizer {
+export function fromGpt2Files(files: Gpt2FilesOptions): Tokenizer {
+  const options = optionsObject(files);
   const vocabFile = options.vocabFile ?? 'vocab.json';
   const mergesFile = options.mergesFile ?? 'merges.txt';
   if (typeof options.vocab !== 'string') throw invalidOption('vocab', 'expected the text of vocab.json.');
