@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hostileValue } from '../../../test/hostile-values.js';
 import { SynthTasksError } from './errors.js';
 import { TASKS, type TaskName } from './tasks.js';
 
@@ -14,15 +15,7 @@ const FIELDS: Record<TaskName, string[]> = {
   prosqa: ['minNodes', 'maxNodes'],
 };
 // Hostile values too: BigInt, objects without a prototype, sparse arrays, boxed values, Maps and Sets.
-const hostile = fc.anything({
-  withBigInt: true,
-  withNullPrototype: true,
-  withSparseArray: true,
-  withBoxedValues: true,
-  withMap: true,
-  withSet: true,
-  maxDepth: 2,
-});
+const hostile = hostileValue;
 const value = fc.oneof(
   fc.integer({ min: -2, max: 9 }),
   fc.double(),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hostileValue } from '../../../test/hostile-values.js';
 import { TokenizerError } from './errors.js';
 import { trainBpe } from './train/bpe.js';
 import { createCharTokenizer } from './train/char.js';
@@ -7,15 +8,7 @@ import { createCharTokenizer } from './train/char.js';
 // Every public entry point that takes options, called with arbitrary values (BigInt, objects without a
 // prototype, sparse arrays, getters named toString/valueOf, …): it returns or throws a TokenizerError, never a
 // raw TypeError/RangeError, and never hangs (sizes are bounded by the arbitraries, so a hang shows as a timeout).
-const anything = fc.anything({
-  withBigInt: true,
-  withNullPrototype: true,
-  withSparseArray: true,
-  withBoxedValues: true,
-  withMap: true,
-  withSet: true,
-  maxDepth: 2,
-});
+const anything = hostileValue;
 // Options objects whose fields are sometimes right and sometimes anything.
 const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof(valid, anything, fc.constant(undefined));
 const optionsLike = (record: Record<string, fc.Arbitrary<unknown>>) =>
