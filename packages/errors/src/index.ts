@@ -1,3 +1,9 @@
 export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
 export { type DescribeValueOptions, describeValue } from './describe-value.js';
-export { type ParsedJson, type ParseUntrustedJsonOptions, parseUntrustedJson } from './parse-json.js';
+export {
+  type JsonProblem,
+  type JsonValue,
+  type ParsedJson,
+  type ParseUntrustedJsonOptions,
+  parseUntrustedJson,
+} from './parse-json.js';

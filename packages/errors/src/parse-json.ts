@@ -9,7 +9,23 @@ export interface ParseUntrustedJsonOptions {
 }
 
 /** The result of {@link parseUntrustedJson}: the value, or a one-line problem to put after the file's name. */
-export type ParsedJson = { ok: true; value: unknown } | { ok: false; problem: string };
+export type ParsedJson = JsonValue | JsonProblem;
+
+/** The text parsed. */
+export interface JsonValue {
+  /** Parsed. */
+  ok: true;
+  /** What `JSON.parse` returned. */
+  value: unknown;
+}
+
+/** The text was refused. */
+export interface JsonProblem {
+  /** Refused. */
+  ok: false;
+  /** What is wrong, as the end of a sentence that starts with the file name: `is not valid JSON (…).` */
+  problem: string;
+}
 
 /**
  * `JSON.parse` for files a user downloaded: refuses text longer than `maxChars` and nesting deeper than
