@@ -1,64 +1,73 @@
-// Error messages quote what the caller passed. The value may be anything a file or a caller supplies: a 50 MB
-// string, an array nested 100,000 deep, a BigInt, a Symbol, an object without a prototype, a Proxy whose traps
-// throw. `String(value)` or `JSON.stringify(value)` throws or recurses on several of those and copies the
-// whole of the others into the message, so errors describe values through this bounded summary instead.
-
-const MAX_STRING = 60;
-const MAX_ITEMS = 4;
-
-/**
- * A short, safe description of any value for an error message: strings are quoted and cut after 60
- * characters (with their length), numbers, BigInts and booleans are written as literals, arrays and objects
- * are summarised two levels deep with at most four entries each. Never throws, never recurses deeper than two
- * levels, and the result is at most `maxLength` characters (plus an ellipsis).
- *
- * ```ts
- * describeValue('x'.repeat(1e6)); // "xxxx…" (1000000 characters)
- * describeValue(10n); // 10n
- * describeValue(Object.create(null)); // {}
- * ```
- */
-export function describeValue(value: unknown, maxLength = 120): string {
-  let text: string;
-  try {
-    text = summarize(value, 2);
-  } catch {
-    text = 'an unreadable value'; // a Proxy or getter that throws
-  }
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength)}…`;
+/** Options for {@link describeValue}. */
+export interface DescribeValueOptions {
+  /** Longest rendering; longer ones are cut and say how long the value was. @default 80 */
+  maxChars?: number;
 }
 
-function summarize(value: unknown, depth: number): string {
+/**
+ * A short, safe rendering of any value for an error message: `"abc"`, `12`, `10n`, `null`, `undefined`,
+ * `[1, 2, …]`, `{a: 1, …}`, `a function`. It never throws (BigInt, symbols, objects without a prototype,
+ * cycles, throwing getters and proxies are fine), never recurses deeper than two levels, and never returns more
+ * than about `maxChars` characters, so a 50 MB string or a 100,000-deep array from an untrusted file cannot
+ * blow up the message or the stack.
+ */
+export function describeValue(value: unknown, options: DescribeValueOptions = {}): string {
+  const maxChars = options.maxChars ?? 80;
+  const text = render(value, 2, maxChars);
+  return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 1))}…`;
+}
+
+function render(value: unknown, depth: number, budget: number): string {
   switch (typeof value) {
-    case 'undefined':
-      return 'nothing';
-    case 'string':
-      return value.length <= MAX_STRING
-        ? JSON.stringify(value)
-        : `${JSON.stringify(value.slice(0, MAX_STRING))}… (${value.length} characters)`;
+    case 'string': {
+      if (value.length + 2 <= budget) return JSON.stringify(value);
+      // Quote only a prefix (JSON.stringify of the whole string would copy all of it), leaving room for the length.
+      const shown = JSON.stringify(value.slice(0, Math.max(4, budget - 24)));
+      return `${shown.slice(0, -1)}…" (${value.length} chars)`;
+    }
     case 'number':
     case 'boolean':
       return String(value);
     case 'bigint':
-      return `${value.toString()}n`;
+      return `${value}n`;
+    case 'undefined':
+      return 'undefined';
     case 'symbol':
-      return value.toString();
+      return value.description === undefined ? 'a symbol' : `Symbol(${value.description.slice(0, budget)})`;
     case 'function':
       return 'a function';
   }
   if (value === null) return 'null';
-  if (Array.isArray(value)) {
-    if (depth === 0) return `[${value.length} items]`;
-    const shown = Array.from({ length: Math.min(value.length, MAX_ITEMS) }, (_, i) =>
-      summarize(value[i], depth - 1),
-    );
-    return `[${shown.join(', ')}${value.length > MAX_ITEMS ? `, … ${value.length} items` : ''}]`;
+  try {
+    if (Array.isArray(value)) {
+      if (depth === 0) return `an array of ${value.length} items`;
+      return `[${items(value.length, (i) => (i in value ? render(value[i], depth - 1, budget) : '<hole>'), budget)}]`;
+    }
+    if (depth === 0) return 'an object';
+    const keys = Object.keys(value as object);
+    const entry = (i: number) => {
+      const key = keys[i] as string;
+      const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key.slice(0, budget));
+      return `${name}: ${render((value as Record<string, unknown>)[key], depth - 1, budget)}`;
+    };
+    return `{${items(keys.length, entry, budget)}}`;
+  } catch {
+    return 'an object';
   }
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor?.name ?? 'typed array'}`;
-  const keys = Object.keys(value as object);
-  if (depth === 0) return keys.length === 0 ? '{}' : '{…}';
-  const shown = keys
-    .slice(0, MAX_ITEMS)
-    .map((key) => `${summarize(key, 0)}: ${summarize((value as Record<string, unknown>)[key], depth - 1)}`);
-  return `{${shown.join(', ')}${keys.length > MAX_ITEMS ? `, … ${keys.length} keys` : ''}}`;
+}
+
+/** Renders items one by one until the budget is spent, so a million-entry array costs only what is shown. */
+function items(count: number, itemAt: (i: number) => string, budget: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    if (length > budget) {
+      parts.push('…');
+      break;
+    }
+    const part = itemAt(i);
+    parts.push(part);
+    length += part.length + 2;
+  }
+  return parts.join(', ');
 }

@@ -1,9 +1,10 @@
 export { BeyondNtpError, type BrandedErrorClass } from './beyond-ntp-error.js';
-export {
-  JsonFileError,
-  type JsonFileErrorCode,
-  type ParseBoundedJsonOptions,
-  parseBoundedJson,
-} from './bounded-json.js';
-export { describeValue } from './describe-value.js';
+export { type DescribeValueOptions, describeValue } from './describe-value.js';
 export { NodeOnlyError, type NodeOnlyErrorOptions } from './node-only-error.js';
+export {
+  type JsonProblem,
+  type JsonValue,
+  type ParsedJson,
+  type ParseUntrustedJsonOptions,
+  parseUntrustedJson,
+} from './parse-json.js';

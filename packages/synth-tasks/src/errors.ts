@@ -9,7 +9,9 @@ export type SynthTasksErrorCode =
   /** A generator could not produce a record under the given options (e.g. a tokenizer with no 2-token names). */
   | 'GENERATION_FAILED'
   /** An expression or question text could not be parsed. */
-  | 'PARSE_ERROR';
+  | 'PARSE_ERROR'
+  /** A file could not be read or written (the message names the file and the system's reason). */
+  | 'IO_ERROR';
 
 /**
  * The one error type thrown by this package. The message names the offending option, file and line, or text;

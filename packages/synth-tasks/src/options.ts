@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { z } from 'zod';
 import { SynthTasksError } from './errors.js';
 
@@ -59,18 +60,9 @@ export function parseOptions<S extends z.ZodType>(schema: S, options: unknown, w
     }
     const field = issue.path.join('.') || '(options)';
     const given = valueAt(options, issue.path);
-    return `option "${field}" ${issue.message}${given === undefined ? '' : ` (got ${describe(given)})`}`;
+    return `option "${field}" ${issue.message}${given === undefined ? '' : ` (got ${describeValue(given)})`}`;
   });
   throw new SynthTasksError('INVALID_OPTIONS', `${where}: ${problems.join('; ')}`);
-}
-
-/** A short rendering of an offending value; never throws (BigInt and cyclic objects defeat JSON). */
-function describe(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

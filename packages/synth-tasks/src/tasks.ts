@@ -18,6 +18,15 @@ import { type ProntoQAStats, prontoqaStats } from './prontoqa/stats.js';
 import { prosqaRecords } from './prosqa/generate.js';
 import { type ProsQARecord, prosqaRecordSchema } from './prosqa/record.js';
 import { type ProsQAStats, prosqaStats } from './prosqa/stats.js';
+import {
+  type Verify,
+  verifyArithmetic,
+  verifyInduction,
+  verifyMultilabel,
+  verifyPolynomial,
+  verifyProntoQA,
+  verifyProsQA,
+} from './verify.js';
 
 /** Any record produced by this package; `task` tells which. */
 export type TaskRecord =
@@ -49,6 +58,8 @@ interface TaskDefinition<R extends TaskRecord> {
   records: Records<R>;
   schema: z.ZodType<R>;
   stats(records: readonly R[]): DatasetStats;
+  /** What is wrong with the record's content (its answer recomputed), or undefined. */
+  verify: Verify<R>;
   /** The record as one training text. */
   text(record: R): string;
 }
@@ -62,36 +73,42 @@ export const TASKS: { [K in TaskName]: TaskDefinition<Extract<TaskRecord, { task
     records: untyped(arithmeticRecords),
     schema: arithmeticRecordSchema,
     stats: arithmeticStats,
+    verify: verifyArithmetic,
     text: (r) => r.prompt + r.answer,
   },
   induction: {
     records: untyped(inductionRecords),
     schema: inductionRecordSchema,
     stats: inductionStats,
+    verify: verifyInduction,
     text: (r) => r.text,
   },
   multilabel: {
     records: untyped(multilabelRecords),
     schema: multilabelRecordSchema,
     stats: multilabelStats,
+    verify: verifyMultilabel,
     text: (r) => `${r.text}\nLabels: ${r.labels.join(', ')}`,
   },
   polynomial: {
     records: untyped(polynomialRecords),
     schema: polynomialRecordSchema,
     stats: polynomialStats,
+    verify: verifyPolynomial,
     text: (r) => r.prompt + r.answer,
   },
   prontoqa: {
     records: untyped(prontoqaRecords),
     schema: prontoqaRecordSchema,
     stats: prontoqaStats,
+    verify: verifyProntoQA,
     text: withSteps,
   },
   prosqa: {
     records: untyped(prosqaRecords),
     schema: prosqaRecordSchema,
     stats: prosqaStats,
+    verify: verifyProsQA,
     text: withSteps,
   },
 };

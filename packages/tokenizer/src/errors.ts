@@ -4,6 +4,9 @@ import { BeyondNtpError } from '@beyond-ntp/errors';
  * What went wrong, as a stable machine-readable code:
  * - `INVALID_OPTION`: an option is missing, has the wrong type or is out of range (`field` names it);
  * - `MALFORMED_FILE`: a tokenizer file cannot be parsed or is inconsistent (`file`, and `line` for merges);
+ * - `NOT_FOUND`: a tokenizer file does not exist (`file`);
+ * - `READ_FAILED` / `WRITE_FAILED`: the file system refused to read or write a file (`file`; the message gives
+ *   the system's code, e.g. `EACCES`);
  * - `UNSUPPORTED`: a well-formed tokenizer file uses a feature this package does not implement;
  * - `UNKNOWN_CHARACTER`: char-level encoding met a character outside the vocabulary and `<unk>` is off;
  * - `SPECIAL_TOKEN_IN_TEXT`: the text contains a special token and `specialTokens: 'reject'` was asked;
@@ -12,6 +15,9 @@ import { BeyondNtpError } from '@beyond-ntp/errors';
 export type TokenizerErrorCode =
   | 'INVALID_OPTION'
   | 'MALFORMED_FILE'
+  | 'NOT_FOUND'
+  | 'READ_FAILED'
+  | 'WRITE_FAILED'
   | 'UNSUPPORTED'
   | 'UNKNOWN_CHARACTER'
   | 'SPECIAL_TOKEN_IN_TEXT'

@@ -3,7 +3,13 @@ export type { BpeSource, ByteLevelBpe } from './models/bpe.js';
 export type { CharModel } from './models/char.js';
 export type { AnyModel, TokenModel } from './models/model.js';
 export { BYTE_TO_CHAR, GPT2_SPLIT_PATTERN } from './pre-tokenize/byte-level.js';
-export { type LoadGpt2FilesOptions, loadGpt2Files, loadTokenizer, saveTokenizer } from './serialize/files.js';
+export {
+  type LoadGpt2FilesOptions,
+  loadGpt2Files,
+  loadTokenizer,
+  MAX_TOKENIZER_FILE_BYTES,
+  saveTokenizer,
+} from './serialize/files.js';
 export { fromGpt2Files, type Gpt2FilesOptions } from './serialize/gpt2-files.js';
 export {
   type FromHfJsonOptions,

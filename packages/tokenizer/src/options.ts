@@ -1,3 +1,4 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { invalidOption } from './errors.js';
 
 // Option checks shared by every public function: each names the field it rejects and what it accepts.
@@ -10,10 +11,10 @@ export function oneOf<T extends string>(
   fallback: T,
 ): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value)) {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
     throw invalidOption(
       field,
-      `got ${JSON.stringify(value)}, expected one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
+      `got ${describeValue(value)}, expected one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
     );
   }
   return value;
@@ -28,7 +29,7 @@ export function integerAtLeast(
 ): number {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalidOption(field, `got ${String(value)}, expected an integer ≥ ${min}.`);
+    throw invalidOption(field, `got ${describeValue(value)}, expected an integer ≥ ${min}.`);
   }
   return value;
 }
@@ -36,7 +37,8 @@ export function integerAtLeast(
 /** A boolean, `fallback` if undefined, else an error naming `field`. */
 export function boolean(field: string, value: boolean | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(field, `got ${String(value)}, expected true or false.`);
+  if (typeof value !== 'boolean')
+    throw invalidOption(field, `got ${describeValue(value)}, expected true or false.`);
   return value;
 }
 
@@ -47,14 +49,42 @@ export function tokenList(
   fallback: readonly string[],
 ): string[] {
   if (value === undefined) return [...fallback];
-  if (!Array.isArray(value)) throw invalidOption(field, 'expected an array of strings.');
+  const list = stringList(field, value);
   const seen = new Set<string>();
-  for (const [i, token] of value.entries()) {
-    if (typeof token !== 'string' || token.length === 0) {
-      throw invalidOption(`${field}[${i}]`, `got ${JSON.stringify(token)}, expected a non-empty string.`);
-    }
-    if (seen.has(token)) throw invalidOption(`${field}[${i}]`, `"${token}" is listed twice.`);
+  for (const [i, token] of list.entries()) {
+    if (token.length === 0) throw invalidOption(`${field}[${i}]`, 'got "", expected a non-empty string.');
+    if (seen.has(token)) throw invalidOption(`${field}[${i}]`, `${describeValue(token)} is listed twice.`);
     seen.add(token);
   }
-  return [...value];
+  return list;
+}
+
+/**
+ * The options object of a public function: `{}` when undefined, else it must be an object (with or without a
+ * prototype), so that reading a field never throws.
+ */
+export function optionsObject<T extends object>(value: T | undefined, field = 'options'): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidOption(field, `got ${describeValue(value)}, expected an object.`);
+  }
+  return value;
+}
+
+/** A list of strings given as an array; holes and other values are rejected by index. */
+export function stringList(field: string, value: unknown): string[] {
+  if (!Array.isArray(value))
+    throw invalidOption(field, `got ${describeValue(value)}, expected an array of strings.`);
+  const list: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item !== 'string') {
+      throw invalidOption(
+        `${field}[${i}]`,
+        `got ${i in value ? describeValue(item) : 'a hole'}, expected a string.`,
+      );
+    }
+    list.push(item);
+  }
+  return list;
 }

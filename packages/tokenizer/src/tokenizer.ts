@@ -1,6 +1,7 @@
+import { describeValue } from '@beyond-ntp/errors';
 import { invalidOption, TokenizerError } from './errors.js';
 import type { AnyModel } from './models/model.js';
-import { boolean, integerAtLeast, oneOf } from './options.js';
+import { boolean, integerAtLeast, oneOf, optionsObject, stringList } from './options.js';
 import { type AddedToken, AddedTokens } from './special-tokens.js';
 
 /** Options for {@link Tokenizer.encode}. */
@@ -22,7 +23,7 @@ export interface EncodeBatchOptions extends EncodeOptions {
    * @default 'none'
    */
   padding?: 'none' | 'longest' | 'max-length';
-  /** Row length for `padding: 'max-length'` and `truncation`. */
+  /** Row length for `padding: 'max-length'` and `truncation`, at most 2^24. */
   maxLength?: number;
   /** Cut rows longer than `maxLength` (keeping the start). @default false */
   truncation?: boolean;
@@ -53,6 +54,8 @@ export interface EncodesToExactlyOptions {
 }
 
 const SPECIAL_MODES = ['allow', 'as-text', 'reject'] as const;
+// Far beyond any context length; keeps `padding: 'max-length'` from asking for arrays the engine cannot make.
+const MAX_ROW_LENGTH = 2 ** 24;
 
 /**
  * A tokenizer: special tokens are cut out of the text first (so they are never split), the rest goes through
@@ -107,9 +110,10 @@ export class Tokenizer {
   }
 
   /** Text → ids. */
-  encode(text: string, options: EncodeOptions = {}): number[] {
-    if (typeof text !== 'string') throw invalidOption('text', `expected a string, got ${typeof text}.`);
-    const mode = oneOf('specialTokens', options.specialTokens, SPECIAL_MODES, 'allow');
+  encode(text: string, options?: EncodeOptions): number[] {
+    if (typeof text !== 'string')
+      throw invalidOption('text', `got ${describeValue(text)}, expected a string.`);
+    const mode = oneOf('specialTokens', optionsObject(options).specialTokens, SPECIAL_MODES, 'allow');
     const ids: number[] = [];
     if (mode === 'allow') {
       this.added.split(
@@ -134,13 +138,17 @@ export class Tokenizer {
   }
 
   /** Encodes each text (row i equals `encode(texts[i])` up to padding/truncation) with an attention mask. */
-  encodeBatch(texts: readonly string[], options: EncodeBatchOptions = {}): BatchEncoding {
-    if (!Array.isArray(texts)) throw invalidOption('texts', 'expected an array of strings.');
+  encodeBatch(texts: readonly string[], batchOptions?: EncodeBatchOptions): BatchEncoding {
+    const list = stringList('texts', texts);
+    const options = optionsObject(batchOptions);
     const padding = oneOf('padding', options.padding, ['none', 'longest', 'max-length'] as const, 'none');
     const side = oneOf('paddingSide', options.paddingSide, ['right', 'left'] as const, 'right');
     const truncation = boolean('truncation', options.truncation, false);
     const needsLength = truncation || padding === 'max-length';
     const maxLength = needsLength ? integerAtLeast('maxLength', options.maxLength, 1) : undefined;
+    if (maxLength !== undefined && maxLength > MAX_ROW_LENGTH) {
+      throw invalidOption('maxLength', `got ${maxLength}, the largest row length is ${MAX_ROW_LENGTH}.`);
+    }
     if (!needsLength && options.maxLength !== undefined) {
       throw invalidOption(
         'maxLength',
@@ -149,20 +157,19 @@ export class Tokenizer {
     }
     let padId = 0;
     if (padding !== 'none') {
-      const padToken = options.padToken ?? '<pad>';
-      const id = this.tokenToId(padToken);
+      const padToken: unknown = options.padToken ?? '<pad>';
+      const id = typeof padToken === 'string' ? this.tokenToId(padToken) : undefined;
       if (id === undefined) {
         throw invalidOption(
           'padToken',
-          `"${padToken}" is not in the vocabulary; add it as a special token or name another.`,
+          `${describeValue(padToken)} is not in the vocabulary; add it as a special token or name another.`,
         );
       }
       padId = id;
     }
-    const rows = texts.map((text, i) => {
-      if (typeof text !== 'string')
-        throw invalidOption(`texts[${i}]`, `expected a string, got ${typeof text}.`);
-      const ids = this.encode(text, { specialTokens: options.specialTokens });
+    const specialTokens = oneOf('specialTokens', options.specialTokens, SPECIAL_MODES, 'allow');
+    const rows = list.map((text) => {
+      const ids = this.encode(text, { specialTokens });
       return truncation && ids.length > (maxLength as number) ? ids.slice(0, maxLength) : ids;
     });
     const width =
@@ -182,21 +189,23 @@ export class Tokenizer {
   }
 
   /** Ids → text. Every id must be in the vocabulary. */
-  decode(ids: readonly number[], options: DecodeOptions = {}): string {
-    const skip = boolean('skipSpecialTokens', options.skipSpecialTokens, false);
+  decode(ids: readonly number[], options?: DecodeOptions): string {
+    const skip = boolean('skipSpecialTokens', optionsObject(options).skipSpecialTokens, false);
+    if (!Array.isArray(ids))
+      throw invalidOption('ids', `got ${describeValue(ids)}, expected an array of ids.`);
     let text = '';
     let run: number[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as number;
-      const added = this.added.byId.get(id);
+      const id: unknown = ids[i];
+      const added = typeof id === 'number' ? this.added.byId.get(id) : undefined;
       if (added === undefined) {
-        if (this.idToModelToken[id] === undefined) {
+        if (!Number.isInteger(id) || this.idToModelToken[id as number] === undefined) {
           throw new TokenizerError(
             'INVALID_ID',
-            `ids[${i}] = ${id} is not a token id (the vocabulary has ${this.vocabSize} ids).`,
+            `ids[${i}] = ${describeValue(id)} is not a token id (the vocabulary has ${this.vocabSize} ids).`,
           );
         }
-        run.push(id);
+        run.push(id as number);
         continue;
       }
       if (run.length > 0) text += this.model.decode(run);
@@ -210,9 +219,9 @@ export class Tokenizer {
    * True when `text` (with a leading space if asked) encodes to exactly `k` tokens, special-token text counted
    * as plain text. Task generators use it to pick words that are one token, or a fixed number of tokens.
    */
-  encodesToExactly(text: string, k: number, options: EncodesToExactlyOptions = {}): boolean {
+  encodesToExactly(text: string, k: number, options?: EncodesToExactlyOptions): boolean {
     integerAtLeast('k', k, 0);
-    const prefix = boolean('leadingSpace', options.leadingSpace, false) ? ' ' : '';
+    const prefix = boolean('leadingSpace', optionsObject(options).leadingSpace, false) ? ' ' : '';
     return this.encode(prefix + text, { specialTokens: 'as-text' }).length === k;
   }
 
@@ -223,10 +232,8 @@ export class Tokenizer {
   withSpecialTokens(tokens: readonly string[]): Tokenizer {
     const added = this.added.list();
     let next = this.vocabSize;
-    for (const [i, content] of tokens.entries()) {
-      if (typeof content !== 'string' || content.length === 0) {
-        throw invalidOption(`tokens[${i}]`, `got ${JSON.stringify(content)}, expected a non-empty string.`);
-      }
+    for (const [i, content] of stringList('tokens', tokens).entries()) {
+      if (content.length === 0) throw invalidOption(`tokens[${i}]`, 'got "", expected a non-empty string.');
       if (added.some((t) => t.content === content)) continue;
       // A model token with the same text becomes special under its own id, so the text keeps one meaning.
       added.push({ id: this.model.vocab.get(content) ?? next++, content, special: true });

@@ -53,6 +53,23 @@ describe('arithmetic', () => {
     expect(() => evaluateArithmetic({ records, predictions: ['0245'] })).toThrow(/one prediction per record/);
   });
 
+  it('lines up the digits of answers of different widths at the units digit', () => {
+    const records = [
+      ...generateArithmetic({ seed: 1, count: 1, digitsA: 1, digitsB: 1 }),
+      ...generateArithmetic({ seed: 1, count: 1, digitsA: 2, digitsB: 2 }),
+    ];
+    const widths = records.map((r) => r.answer.length);
+    expect(widths).toEqual([2, 4]);
+    // Perfect predictions are perfect at every position (they scored [1, 1, 0.5, 0.5] when aligned left).
+    const perfect = evaluateArithmetic({ records, predictions: records.map((r) => r.answer) });
+    expect(perfect.digitAccuracy).toEqual([1, 1, 1, 1]);
+    // A wrong units digit in the short answer shows at the last position, which both records share.
+    const short = records[0]?.answer as string;
+    const wrongUnits = `${short[0]}${short[1] === '9' ? '0' : '9'}`;
+    const score = evaluateArithmetic({ records, predictions: [wrongUnits, records[1]?.answer as string] });
+    expect(score.digitAccuracy).toEqual([1, 1, 1, 0.5]);
+  });
+
   it('rejects invalid options naming the field and the allowed range', () => {
     const attempt = () => generateArithmetic({ seed: 1, count: 5, digitsA: 9 });
     expect(attempt).toThrow(/option "digitsA" must be an integer in 1\.\.7 \(got 9\)/);
@@ -75,7 +92,7 @@ describe('arithmetic', () => {
     expect(() => generateArithmetic({ seed: 1.5, count: 1 })).toThrow(/"seed" must be a safe integer/);
     const bigint = { seed: 1, count: 10n } as unknown as Parameters<typeof generateArithmetic>[0];
     expect(() => generateArithmetic(bigint)).toThrow(
-      /"count" must be an integer in 0\.\.10000000 \(got 10\)/,
+      /"count" must be an integer in 0\.\.10000000 \(got 10n\)/,
     );
     expect(() => generateArithmetic({ seed: 1, count: 1, op: '-' as '+' })).toThrow(
       /"op" must be '\+' or '\*'/,

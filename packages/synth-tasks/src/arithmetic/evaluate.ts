@@ -32,7 +32,11 @@ export interface EvaluateArithmeticOptions {
 
 /** Exact match plus accuracy at each answer digit position (most significant first). */
 export interface ArithmeticScore extends ExactMatch {
-  /** Fraction of records whose digit at position i (0 = most significant) is right. */
+  /**
+   * Per digit position of the widest answer, most significant first, answers aligned at their last (units)
+   * digit: the fraction of the records that have a digit there whose predicted digit there is right. With
+   * answers `12` and `0252`, positions 0 and 1 count only the second record, positions 2 and 3 both.
+   */
   digitAccuracy: number[];
 }
 
@@ -40,12 +44,18 @@ export interface ArithmeticScore extends ExactMatch {
 export function evaluateArithmetic(options: EvaluateArithmeticOptions): ArithmeticScore {
   const { records, predictions } = options;
   checkSameLength('evaluateArithmetic', records, predictions);
-  const width = Math.max(0, ...records.map((r) => r.answer.length));
+  let width = 0;
+  for (const r of records) width = Math.max(width, r.answer.length);
   const digitCorrect = new Array<number>(width).fill(0);
+  const digitTotal = new Array<number>(width).fill(0);
   records.forEach((record, i) => {
     const predicted = (predictions[i] ?? '').trim();
+    // Digit d of a narrower answer sits at position d + shift of the widest one: units digits line up.
+    const shift = width - record.answer.length;
     for (let d = 0; d < record.answer.length; d++) {
-      if (predicted[d] === record.answer[d]) digitCorrect[d] = (digitCorrect[d] ?? 0) + 1;
+      digitTotal[d + shift] = (digitTotal[d + shift] as number) + 1;
+      if (predicted[d] === record.answer[d])
+        digitCorrect[d + shift] = (digitCorrect[d + shift] as number) + 1;
     }
   });
   return {
@@ -53,6 +63,6 @@ export function evaluateArithmetic(options: EvaluateArithmeticOptions): Arithmet
       records.map((r) => r.answer),
       predictions,
     ),
-    digitAccuracy: digitCorrect.map((c) => (records.length ? c / records.length : 0)),
+    digitAccuracy: digitCorrect.map((c, p) => c / (digitTotal[p] as number)),
   };
 }

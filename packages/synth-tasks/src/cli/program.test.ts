@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateArithmetic } from '../arithmetic/generate.js';
+import { SynthTasksError } from '../errors.js';
 import { toJsonl } from '../jsonl.js';
 import { buildProgram } from './program.js';
 
@@ -61,6 +64,72 @@ describe('synth-tasks CLI', () => {
       /option "tokenizer" must be an object with an encode\(text\) method/,
     );
   });
+
+  it('every path error names the flag or file, in one line, and leaves no file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+    const generate = (...extra: string[]) =>
+      run(['generate', 'arithmetic', '--count', '5', '--seed', '1', ...extra]).catch((e: unknown) => e);
+    const cases: Array<[string[], string]> = [
+      [
+        ['--out', join(dir, 'nodir', 'x.jsonl')],
+        `--out ${join(dir, 'nodir', 'x.jsonl')}: the folder ${join(dir, 'nodir')} does not exist`,
+      ],
+      [['--out', dir], `--out ${dir}: is a folder, not a file`],
+      [
+        ['--out', join(dir, 'x.jsonl'), '--tokenizer', join(dir, 'missing.mjs')],
+        `--tokenizer ${join(dir, 'missing.mjs')}: no such file`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const error = await generate(...args);
+      expect(SynthTasksError.isInstance(error) && error.message).toBe(message);
+    }
+    writeFileSync(join(dir, 'broken.mjs'), 'export default {;\n');
+    const broken = await generate('--out', join(dir, 'x.jsonl'), '--tokenizer', join(dir, 'broken.mjs'));
+    expect((broken as Error).message).toMatch(/^--tokenizer .*broken\.mjs: cannot be loaded \([^\n]+\)$/);
+    expect(readdirSync(dir)).toEqual(['broken.mjs']);
+  });
+
+  it('refuses --set for options that have their own flag instead of silently overriding it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-cli-')), 'x.jsonl');
+    for (const [set, flag] of [
+      ['split=test', '--split test'],
+      ['count=3', '--count 3'],
+      ['seed=9', '--seed 9'],
+    ]) {
+      await expect(
+        run(['generate', 'arithmetic', '--count', '5', '--seed', '1', '--out', out, '--set', set as string]),
+      ).rejects.toThrow(`--set ${set}: ${set?.split('=')[0]} has a flag of its own; use ${flag}`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stats refuses an empty file and reads one with a byte order mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    await expect(run(['stats', join(dir, 'empty.jsonl')])).rejects.toThrow(
+      `${join(dir, 'empty.jsonl')}: no records`,
+    );
+    writeFileSync(join(dir, 'bom.jsonl'), `\uFEFF${toJsonl(generateArithmetic({ seed: 1, count: 4 }))}`);
+    const [stats] = await run(['stats', join(dir, 'bom.jsonl')]);
+    expect(JSON.parse(stats as string)).toMatchObject({ arithmetic: { count: 4 } });
+  });
+
+  it('the command exits nonzero with one line on stderr and no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-cli-'));
+    const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+    const out = join(dir, 'nodir', 'x.jsonl');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', cli, 'generate', 'arithmetic', '--count', '2', '--seed', '1', '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `synth-tasks: --out ${out}: the folder ${join(dir, 'nodir')} does not exist\n`,
+    );
+    expect(result.stdout).toBe('');
+  }, 60_000);
 
   it('draws a progress bar when given a terminal stream', async () => {
     let drawn = '';

@@ -1,11 +1,15 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SynthTasksError } from '../errors.js';
 import type { TokenizerLike } from '../induction/record.js';
-import { readJsonl, writeJsonl } from '../jsonl-file.js';
+import { checkWritable, readJsonl, writeJsonl } from '../jsonl-file.js';
 import { datasetStats, TASK_NAMES, TASKS, type TaskName, type TaskRecord } from '../tasks.js';
+
+/** The first line of an error's message: one line is what a CLI error prints. */
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
 /** Where the CLI writes; replaced in tests. */
 export interface CliIo {
@@ -20,10 +24,19 @@ const integer = (flag: string) => (value: string) => {
   return Number(value);
 };
 
+// Options with a flag of their own: a `--set` for them would be overridden by the flag (or its default).
+const FLAGGED = ['count', 'seed', 'split', 'tokenizer'];
+
 /** `key=value` task options; values that parse as JSON (numbers, booleans) are used as such. */
 function collectSetting(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`--set expects key=value, got "${value}"`);
+  const key = value.slice(0, eq);
+  if (FLAGGED.includes(key)) {
+    throw new InvalidArgumentError(
+      `--set ${value}: ${key} has a flag of its own; use --${key} ${value.slice(eq + 1)}`,
+    );
+  }
   const raw = value.slice(eq + 1);
   let parsed: unknown = raw;
   try {
@@ -35,7 +48,19 @@ function collectSetting(value: string, previous: Record<string, unknown>): Recor
 }
 
 async function loadTokenizer(path: string): Promise<TokenizerLike> {
-  const module = await import(pathToFileURL(resolve(path)).href);
+  const file = resolve(path);
+  if (!(await stat(file).catch(() => undefined))?.isFile()) {
+    throw new SynthTasksError('INVALID_OPTIONS', `--tokenizer ${path}: no such file`);
+  }
+  let module: { default?: TokenizerLike; tokenizer?: TokenizerLike };
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw new SynthTasksError(
+      'INVALID_OPTIONS',
+      `--tokenizer ${path}: cannot be loaded (${firstLine(error)})`,
+    );
+  }
   const candidate = module.default ?? module.tokenizer;
   if (typeof candidate?.encode !== 'function') {
     throw new SynthTasksError(
@@ -80,6 +105,9 @@ export function buildProgram(io: CliIo): Command {
     .option('--tokenizer <module>', 'ES module exporting a tokenizer with encode(text) (needed by induction)')
     .action(async (task: TaskName, flags) => {
       const seed = /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
+      await checkWritable(flags.out).catch((error: unknown) => {
+        throw new SynthTasksError('IO_ERROR', `--out ${(error as Error).message}`);
+      });
       const tokenizer = flags.tokenizer ? await loadTokenizer(flags.tokenizer) : undefined;
       const options = {
         ...flags.set,
@@ -99,6 +127,7 @@ export function buildProgram(io: CliIo): Command {
     .argument('<file>', 'a .jsonl file written by generate')
     .action(async (file: string) => {
       const records = await readJsonl(file);
+      if (records.length === 0) throw new SynthTasksError('BAD_DATASET', `${file}: no records`);
       const byTask = Object.fromEntries(
         TASK_NAMES.flatMap((task) => {
           const ofTask = records.filter((r) => r.task === task);

@@ -1,14 +1,24 @@
 import { SynthTasksError } from '../errors.js';
 import { checkSameLength, type ExactMatch, exactMatch, histogram } from '../metrics.js';
-import { evaluateExpression, formatPoly, parseExpression } from './expression.js';
+import { evaluatePrefix, formatPoly } from './expression.js';
 import type { PolynomialRecord } from './record.js';
 
-/** Computes the answer of a prompt such as `o 00100 11000=` (→ `12100`) from its text alone. */
+/**
+ * Computes the answer of a prompt such as `o 00100 11000=` (→ `12100`) from its text alone. Iterative, so
+ * expressions of any depth (20,000 nested `~`) evaluate without exhausting the stack.
+ */
 export function solvePolynomial(prompt: string): string {
-  if (!prompt.endsWith('=')) {
-    throw new SynthTasksError('PARSE_ERROR', `solvePolynomial: prompt must end with "=", got "${prompt}"`);
+  return solvePolynomialWithOps(prompt).answer;
+}
+
+/** {@link solvePolynomial} plus the number of operations in the prompt (what a record's `ops` must be). */
+export function solvePolynomialWithOps(prompt: string): { answer: string; ops: number } {
+  if (typeof prompt !== 'string' || !prompt.endsWith('=')) {
+    const shown = typeof prompt === 'string' ? prompt.slice(0, 80) : typeof prompt;
+    throw new SynthTasksError('PARSE_ERROR', `solvePolynomial: prompt must end with "=", got "${shown}"`);
   }
-  return formatPoly(evaluateExpression(parseExpression(prompt.slice(0, -1))));
+  const { value, ops } = evaluatePrefix(prompt.slice(0, -1));
+  return { answer: formatPoly(value), ops };
 }
 
 /** Options of {@link evaluatePolynomial}. */

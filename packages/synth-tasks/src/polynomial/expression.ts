@@ -56,24 +56,44 @@ export function formatPoly(p: Poly): string {
   return p.join('');
 }
 
-/** Inverse of {@link formatExpression}; throws a PARSE_ERROR naming the bad token. */
-export function parseExpression(text: string): PolyExpr {
+/**
+ * Value and operation count of an expression in prefix notation, read right to left with a stack of values:
+ * a literal pushes its value, `~` replaces the top, a binary operator pops its left then its right operand. No
+ * recursion, so depth is bounded only by memory. Inverse of {@link formatExpression} up to evaluation; throws
+ * a PARSE_ERROR naming the bad token.
+ */
+export function evaluatePrefix(text: string): { value: Poly; ops: number } {
   const tokens = text.trim().split(/\s+/);
-  let at = 0;
   const fail = (why: string): never => {
-    throw new SynthTasksError('PARSE_ERROR', `polynomial expression "${text}": ${why}`);
+    const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    throw new SynthTasksError('PARSE_ERROR', `polynomial expression "${shown}": ${why}`);
   };
-  const next = (): PolyExpr => {
-    const token = tokens[at++];
-    if (token === undefined || token === '') return fail('ends too early');
-    if (token === SYMBOL.neg) return { op: 'neg', arg: next() };
+  const stack: Poly[] = [];
+  let ops = 0;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i] as string;
+    if (token === SYMBOL.neg) {
+      if (stack.length < 1) fail(`token ${i + 1} "${token}" has no operand`);
+      stack.push(neg(stack.pop() as Poly));
+      ops++;
+      continue;
+    }
     const binary = (['add', 'mul', 'compose'] as const).find((op) => SYMBOL[op] === token);
-    if (binary) return { op: binary, left: next(), right: next() };
+    if (binary) {
+      if (stack.length < 2) fail(`token ${i + 1} "${token}" has fewer than two operands`);
+      const left = stack.pop() as Poly;
+      const right = stack.pop() as Poly;
+      stack.push(
+        binary === 'add' ? add(left, right) : binary === 'mul' ? mul(left, right) : compose(left, right),
+      );
+      ops++;
+      continue;
+    }
     if (!/^[0-6]{5}$/.test(token))
-      return fail(`token ${at} "${token}" is neither an operator nor 5 digits 0-6`);
-    return { op: 'lit', value: [...token].map(Number) };
-  };
-  const expr = next();
-  if (at !== tokens.length) fail(`unexpected token "${tokens[at]}" after a complete expression`);
-  return expr;
+      fail(`token ${i + 1} "${token.slice(0, 20)}" is neither an operator nor 5 digits 0-6`);
+    stack.push([...token].map(Number));
+  }
+  if (stack.length !== 1)
+    fail(stack.length === 0 ? 'is empty' : `has ${stack.length} expressions where one was expected`);
+  return { value: stack[0] as Poly, ops };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
 import { evaluatePolynomial, solvePolynomial } from './evaluate.js';
-import { formatExpression, parseExpression, randomExpression } from './expression.js';
+import { evaluateExpression, evaluatePrefix, formatExpression, randomExpression } from './expression.js';
 import { generatePolynomial } from './generate.js';
 import { add, compose, mul, neg, type Poly } from './ring.js';
 import { polynomialStats } from './stats.js';
@@ -53,9 +53,9 @@ describe('F_7[X]/(X^5) by hand', () => {
     // −(1 + X) · (1 + X)^2 = 6(1 + X)^3 = 6 + 18X + 18X^2 + 6X^3 = 6 + 4X + 4X^2 + 6X^3
     expect(solvePolynomial('* ~ 11000 o 00100 11000=')).toBe('64460');
     expect(solvePolynomial('12345=')).toBe('12345');
-    expect(() => solvePolynomial('+ 12345=')).toThrow(/ends too early/);
+    expect(() => solvePolynomial('+ 12345=')).toThrow(/token 1 "\+" has fewer than two operands/);
     expect(() => solvePolynomial('+ 12345 99999=')).toThrow(/token 3 "99999"/);
-    expect(() => solvePolynomial('12345 12345=')).toThrow(/unexpected token/);
+    expect(() => solvePolynomial('12345 12345=')).toThrow(/has 2 expressions where one was expected/);
     expect(() => solvePolynomial('12345')).toThrow(/must end with "="/);
   });
 });
@@ -90,13 +90,27 @@ describe('ring axioms (property)', () => {
     );
   });
 
-  it('serialization round-trips', () => {
+  it('the serialized expression evaluates (iteratively) to the value of its tree, with its operation count', () => {
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: 0, max: 12 }), (seed, m) => {
         const expr = randomExpression(new Rng(seed), m);
-        expect(parseExpression(formatExpression(expr))).toEqual(expr);
+        expect(evaluatePrefix(formatExpression(expr))).toEqual({ value: evaluateExpression(expr), ops: m });
       }),
     );
+  });
+
+  it('solves 20,000 nested negations without recursion', () => {
+    // ~ applied an even number of times is the identity.
+    expect(solvePolynomial(`${'~ '.repeat(20_000)}12345=`)).toBe('12345');
+    expect(solvePolynomial(`${'~ '.repeat(20_001)}12345=`)).toBe('65432');
+    // 20,000 additions of 1: 20,000 mod 7 = 1.
+    expect(solvePolynomial(`${'+ 10000 '.repeat(20_000)}00000=`)).toBe('10000');
+  });
+
+  it('names the token at fault in malformed prompts', () => {
+    expect(() => solvePolynomial('~ 12x45=')).toThrow(/token 2 "12x45" is neither an operator nor 5 digits/);
+    expect(() => solvePolynomial('=')).toThrow(/token 1 "" is neither/);
+    expect(() => solvePolynomial('~ =')).toThrow(/token 1 "~" has no operand/);
   });
 });
 

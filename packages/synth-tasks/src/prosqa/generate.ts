@@ -72,6 +72,11 @@ const schema = baseOptionsSchema
   })
   .refine((o) => o.minSteps <= o.maxSteps, { message: 'must be <= maxSteps', path: ['minSteps'] });
 
+// Nodes drawn before giving up on options that yield no question at all: 715 graphs of 28 nodes, 100 of 200.
+// In 300 graphs of 200 nodes the farthest node from a start node was 5–13 steps away, so minSteps 20 never
+// succeeds and used to grind through 10,000 draws (30 s) before failing.
+const PROBE_NODES = 20_000;
+
 /**
  * Generates ProsQA questions: a DAG from the Coconut paper's Algorithm 1, one sentence per edge (shuffled),
  * "Is <root> a <A> or <B>?", the sentences of one shortest path as steps, and "<root> is a <target>." as answer.
@@ -98,6 +103,14 @@ export function* prosqaRecords(options: ProsQAOptions): Generator<ProsQARecord> 
       return graph && buildRecord(rng, split, graph);
     },
     (record) => record.question,
+    {
+      draws: Math.ceil(PROBE_NODES / opts.maxNodes),
+      why:
+        `none of the first ${Math.ceil(PROBE_NODES / opts.maxNodes)} graphs drawn (N = ${opts.minNodes}..` +
+        `${opts.maxNodes}) has a target ${opts.minSteps}..${opts.maxSteps} steps from the entity; Algorithm 1's ` +
+        'graphs are shallow (the farthest node is typically 4 steps from a start node at N = 28, 8 at N = 200), ' +
+        'so lower minSteps',
+    },
   );
 }
 

@@ -131,6 +131,26 @@ describe('generateProsQA', () => {
     expect(stats).toMatchObject({ distinctConcepts: 575, conceptEndings: { ice: 115, por: 115, pus: 345 } });
   });
 
+  it('gives up early, saying why, when no graph of that size has such deep questions', () => {
+    for (const minSteps of [20, 50]) {
+      const options = { seed: 1, count: 1, minNodes: 200, maxNodes: 200, minSteps, maxSteps: 50 } as const;
+      expect(() => generateProsQA({ ...options, vocabulary: 'large' })).toThrow(
+        expect.objectContaining({
+          code: 'GENERATION_FAILED',
+          message: expect.stringMatching(
+            new RegExp(
+              `^prosqa: none of the first 100 graphs drawn \\(N = 200\\.\\.200\\) has a target ${minSteps}\\.\\.50 steps`,
+            ),
+          ),
+        }),
+      );
+    }
+    // Deep but feasible options still generate.
+    expect(
+      generateProsQA({ seed: 1, count: 2, minSteps: 6, maxSteps: 6 }).map((r) => r.steps.length),
+    ).toEqual([6, 6]);
+  }, 120_000);
+
   it('rejects inverted size ranges', () => {
     expect(() => generateProsQA({ seed: 1, count: 1, minNodes: 30, maxNodes: 10 })).toThrow(
       /option "minNodes" must be <= maxNodes/,

@@ -1,6 +1,6 @@
 import { TokenizerError } from '../errors.js';
 import { MinHeap } from '../heap.js';
-import { BYTE_TO_CHAR, tokenStringToBytes } from '../pre-tokenize/byte-level.js';
+import { BYTE_TO_CHAR, tokenStringToBytesInto } from '../pre-tokenize/byte-level.js';
 import { gpt2PieceEnd } from '../pre-tokenize/gpt2-split.js';
 import { decodeWtf8, encodeWtf8 } from '../wtf8.js';
 import type { TokenModel } from './model.js';
@@ -29,7 +29,11 @@ export class ByteLevelBpe implements TokenModel {
   readonly vocab: ReadonlyMap<string, number>;
   /** Merges in rank order, as token-string pairs. */
   readonly merges: ReadonlyArray<readonly [string, string]>;
-  private readonly idToBytes: Array<Uint8Array | undefined> = [];
+  // Every token's bytes in one buffer, token `id` at tokenBytes[tokenStart[id] ..][.. tokenLength[id]] (start -1:
+  // no such id). One allocation instead of a typed array per token, which dominated loading huge vocabularies.
+  private readonly tokenBytes: Uint8Array;
+  private readonly tokenStart: Int32Array;
+  private readonly tokenLength: Int32Array;
   private readonly byteIds = new Int32Array(256);
   // (left id, right id) → rank. Keyed by `left * stride + right`, one Map lookup per candidate pair.
   private readonly ranks = new Map<number, number>();
@@ -51,15 +55,37 @@ export class ByteLevelBpe implements TokenModel {
     this.vocab = vocab;
     this.merges = merges;
     let maxId = -1;
-    const utf8 = new TextEncoder();
+    let totalChars = 0;
+    let longest = 0;
     for (const [token, id] of vocab) {
-      maxId = Math.max(maxId, id);
-      const bytes = tokenStringToBytes(token);
-      // Tokens outside the byte alphabet (say, special tokens stored in the vocab) decode as their UTF-8, as in
-      // HF's ByteLevel decoder.
-      this.idToBytes[id] = bytes ? Uint8Array.from(bytes) : utf8.encode(token);
+      if (id > maxId) maxId = id;
+      totalChars += token.length;
+      if (token.length > longest) longest = token.length;
     }
     this.stride = maxId + 1;
+    const starts = new Int32Array(maxId + 1).fill(-1);
+    const lengths = new Int32Array(maxId + 1);
+    // A byte-level character is one byte; any other character (special tokens stored in the vocab decode as their
+    // UTF-8, as in HF's ByteLevel decoder) is at most 3 bytes per UTF-16 unit.
+    let buffer = new Uint8Array(totalChars);
+    let used = 0;
+    const scratch = new Uint8Array(3 * longest);
+    for (const [token, id] of vocab) {
+      starts[id] = used;
+      let n = tokenStringToBytesInto(token, scratch);
+      if (n < 0) n = encodeWtf8(token, scratch);
+      if (used + n > buffer.length) {
+        const grown = new Uint8Array(Math.max(2 * buffer.length, used + n));
+        grown.set(buffer);
+        buffer = grown;
+      }
+      buffer.set(scratch.subarray(0, n), used);
+      used += n;
+      lengths[id] = n;
+    }
+    this.tokenBytes = buffer;
+    this.tokenStart = starts;
+    this.tokenLength = lengths;
     for (let byte = 0; byte < 256; byte++) {
       const id = vocab.get(BYTE_TO_CHAR[byte] as string);
       if (id === undefined) {
@@ -104,14 +130,15 @@ export class ByteLevelBpe implements TokenModel {
 
   decode(ids: readonly number[]): string {
     let length = 0;
-    for (const id of ids) length += this.idToBytes[id]?.length ?? 0;
+    for (const id of ids) if ((this.tokenStart[id] ?? -1) >= 0) length += this.tokenLength[id] as number;
     const bytes = new Uint8Array(length);
     let offset = 0;
     for (const id of ids) {
-      const token = this.idToBytes[id];
-      if (token === undefined) continue;
-      bytes.set(token, offset);
-      offset += token.length;
+      const start = this.tokenStart[id] ?? -1;
+      if (start < 0) continue;
+      const n = this.tokenLength[id] as number;
+      bytes.set(this.tokenBytes.subarray(start, start + n), offset);
+      offset += n;
     }
     return decodeWtf8(bytes);
   }

@@ -36,13 +36,15 @@ export function bytesToTokenString(bytes: ArrayLike<number>): string {
   return text;
 }
 
-/** The raw bytes of a byte-level token string, or `undefined` if a character is not a byte character. */
-export function tokenStringToBytes(token: string): number[] | undefined {
-  const bytes: number[] = [];
+/**
+ * Writes the raw bytes of a byte-level token string into `out` (at least `token.length` long) and returns how
+ * many; -1 if a character is not a byte character.
+ */
+export function tokenStringToBytesInto(token: string, out: Uint8Array): number {
   for (let i = 0; i < token.length; i++) {
     const byte = CHAR_TO_BYTE[token.charCodeAt(i)] ?? -1;
-    if (byte < 0) return undefined;
-    bytes.push(byte);
+    if (byte < 0) return -1;
+    out[i] = byte;
   }
-  return bytes;
+  return token.length;
 }

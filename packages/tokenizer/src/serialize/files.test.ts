@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,15 +27,52 @@ describe('tokenizer files', () => {
     expect(loaded.vocabSize).toBe(tokenizer.vocabSize);
   });
 
-  it('leaves no temporary file behind when the write fails', async () => {
-    await expect(saveTokenizer(tokenizer, join(dir, 'missing-dir', 'tokenizer.json'))).rejects.toThrow();
+  it('creates a missing folder', async () => {
+    const path = join(dir, 'new', 'deeper', 'tokenizer.json');
+    await saveTokenizer(tokenizer, path);
+    expect((await loadTokenizer(path)).encode(' the cat')).toEqual(tokenizer.encode(' the cat'));
+  });
+
+  it('names the real path, not a temporary file, and leaves none behind when the write fails', async () => {
+    // A folder where the file should go: rename cannot replace it.
+    const path = join(dir, 'taken');
+    mkdirSync(join(path, 'inside'), { recursive: true });
+    const error = await saveTokenizer(tokenizer, path).catch((e: unknown) => e);
+    expect(TokenizerError.isInstance(error) && [error.code, error.file]).toEqual(['WRITE_FAILED', path]);
+    expect((error as Error).message).toMatch(new RegExp(`^${path}: cannot be written \\(E[A-Z]+\\)\\.$`));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('names the path of a file that cannot be read or parsed', async () => {
+  it('reports a missing file as not found', async () => {
     const missing = join(dir, 'nope.json');
     const error = await loadTokenizer(missing).catch((e: unknown) => e);
-    expect(TokenizerError.isInstance(error) && [error.code, error.file]).toEqual(['MALFORMED_FILE', missing]);
+    expect(TokenizerError.isInstance(error) && [error.code, error.file]).toEqual(['NOT_FOUND', missing]);
+    expect((error as Error).message).toBe(`${missing}: no such file.`);
+    const gpt2 = await loadGpt2Files({ vocabPath: missing, mergesPath: missing }).catch((e: unknown) => e);
+    expect(TokenizerError.isInstance(gpt2) && gpt2.code).toBe('NOT_FOUND');
+  });
+
+  it('rejects invalid UTF-8 naming the byte, instead of replacing it with U+FFFD', async () => {
+    const path = join(dir, 'latin1.json');
+    const json = JSON.stringify(toHfJson(tokenizer));
+    // "<bot>" becomes "<b\xF6t>": a lone Latin-1 byte, not UTF-8.
+    const at = Buffer.byteLength(json.slice(0, json.indexOf('<bot>') + 2));
+    const bytes = Buffer.from(json);
+    bytes[at] = 0xf6;
+    writeFileSync(path, bytes);
+    await expect(loadTokenizer(path)).rejects.toThrow(`${path}: is not valid UTF-8 (byte offset ${at}).`);
+  });
+
+  it('reads only regular files', async () => {
+    const error = await loadTokenizer('/dev/zero').catch((e: unknown) => e);
+    expect(TokenizerError.isInstance(error) && [error.code, error.message]).toEqual([
+      'MALFORMED_FILE',
+      '/dev/zero: is not a regular file.',
+    ]);
+    await expect(loadTokenizer(dir)).rejects.toThrow(`${dir}: is not a regular file.`);
+  });
+
+  it('names the path of a file that cannot be parsed', async () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"model": {"type": "BPE", "vocab": {}, "merges": [1]}}');
     await expect(loadTokenizer(broken)).rejects.toThrow(`${broken}: \`model.merges[0]\``);

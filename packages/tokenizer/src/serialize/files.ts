@@ -5,12 +5,71 @@ import type { Tokenizer } from '../tokenizer.js';
 import { fromGpt2Files } from './gpt2-files.js';
 import { fromHfJson, toHfJson } from './hf-json.js';
 
+/** Largest tokenizer file read (GPT-2's tokenizer.json is 1.4 MB; the largest public ones are tens of MB). */
+export const MAX_TOKENIZER_FILE_BYTES = 512 * 2 ** 20;
+
+const nodeFs = () => import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+
+/** The error's code (ENOENT, EACCES, …) or its message: never a temp path the caller did not name. */
+const reason = (error: unknown) =>
+  (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+
+/**
+ * Reads a UTF-8 text file: a regular file of at most MAX_TOKENIZER_FILE_BYTES (a device or FIFO would never
+ * end), decoded strictly, since a replacement character silently put in a token would change what it matches.
+ */
 async function readText(path: string): Promise<string> {
-  const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+  const { open } = await nodeFs();
+  let bytes: Uint8Array;
   try {
-    return await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        throw new TokenizerError('MALFORMED_FILE', `${path}: is not a regular file.`, { file: path });
+      }
+      if (info.size > MAX_TOKENIZER_FILE_BYTES) {
+        throw new TokenizerError(
+          'MALFORMED_FILE',
+          `${path}: is ${info.size} bytes; tokenizer files are read up to ${MAX_TOKENIZER_FILE_BYTES} bytes.`,
+          { file: path },
+        );
+      }
+      bytes = new Uint8Array(info.size);
+      const { bytesRead } = await handle.read(bytes, 0, info.size, 0);
+      bytes = bytes.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    throw new TokenizerError('MALFORMED_FILE', `${path}: cannot be read (${(error as Error).message}).`, {
+    if (TokenizerError.isInstance(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new TokenizerError('NOT_FOUND', `${path}: no such file.`, { file: path });
+    }
+    throw new TokenizerError('READ_FAILED', `${path}: cannot be read (${reason(error)}).`, { file: path });
+  }
+  return decodeUtf8(bytes, path);
+}
+
+/** Strict UTF-8 decoding; the error names the byte offset of the first ill-formed sequence. */
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    // Binary search for the shortest prefix that fails; streaming decode tolerates a sequence cut at the end.
+    let good = 0;
+    let bad = bytes.length;
+    while (bad - good > 1) {
+      const mid = (good + bad) >>> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        good = mid;
+      } catch {
+        bad = mid;
+      }
+    }
+    throw new TokenizerError('MALFORMED_FILE', `${path}: is not valid UTF-8 (byte offset ${bad - 1}).`, {
       file: path,
     });
   }
@@ -22,23 +81,25 @@ export async function loadTokenizer(path: string): Promise<Tokenizer> {
 }
 
 /**
- * Writes the tokenizer as a Hugging Face `tokenizer.json` file (Node). The file is written beside the target
- * and renamed over it, so a crash never leaves a half-written tokenizer.
+ * Writes the tokenizer as a Hugging Face `tokenizer.json` file (Node), creating its folder if needed. The file
+ * is written beside the target and renamed over it, so a crash never leaves a half-written tokenizer.
  */
 export async function saveTokenizer(tokenizer: Tokenizer, path: string): Promise<void> {
-  const { rename, rm, writeFile } = await import(
-    /* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises'
-  );
+  const { mkdir, rename, rm, writeFile } = await nodeFs();
+  const { dirname } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:path');
+  const text = `${JSON.stringify(toHfJson(tokenizer), null, 2)}\n`;
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(toHfJson(tokenizer), null, 2)}\n`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temp, text);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw new TokenizerError('WRITE_FAILED', `${path}: cannot be written (${reason(error)}).`, {
+      file: path,
+    });
   }
 }
-
 /** Options for {@link loadGpt2Files}. */
 export interface LoadGpt2FilesOptions {
   /** Path of vocab.json. */

@@ -38,9 +38,9 @@ describe('vocab.json + merges.txt', () => {
   it('names vocab.json problems', () => {
     const notJson = errorOf(() => fromGpt2Files({ vocab: '{', merges: '', vocabFile: 'v.json' }));
     expect([notJson.code, notJson.file]).toEqual(['MALFORMED_FILE', 'v.json']);
-    expect(notJson.message).toMatch(/^v\.json: not valid JSON/);
+    expect(notJson.message).toMatch(/^v\.json: is not valid JSON/);
     const badId = errorOf(() => fromGpt2Files({ vocab: JSON.stringify({ ...vocab, he: 'x' }), merges: '' }));
-    expect(badId.message).toBe('vocab.json: entry ["he"] is "x"; ids must be non-negative integers.');
+    expect(badId.message).toBe('vocab.json: entry ["he"] is "x"; ids must be integers in 0..16777215.');
   });
 
   it('checks the special tokens option', () => {

@@ -1,10 +1,11 @@
 // GPT-2's original files: vocab.json (token → id, byte-level spelling) and merges.txt (one "left right" merge
 // per line, after an optional "#version" header).
+import { describeValue } from '@beyond-ntp/errors';
 import { invalidOption, TokenizerError } from '../errors.js';
 import { ByteLevelBpe } from '../models/bpe.js';
-import { tokenList } from '../options.js';
+import { optionsObject, tokenList } from '../options.js';
 import { Tokenizer } from '../tokenizer.js';
-import { readVocab } from './hf-json.js';
+import { parseFile, readVocab } from './hf-json.js';
 
 /** Options for {@link fromGpt2Files}. */
 export interface Gpt2FilesOptions {
@@ -24,26 +25,15 @@ export interface Gpt2FilesOptions {
 }
 
 /** Loads a GPT-2-style byte-level BPE from the texts of vocab.json and merges.txt. */
-export function fromGpt2Files(options: Gpt2FilesOptions): Tokenizer {
+export function fromGpt2Files(files: Gpt2FilesOptions): Tokenizer {
+  const options = optionsObject(files);
   const vocabFile = options.vocabFile ?? 'vocab.json';
   const mergesFile = options.mergesFile ?? 'merges.txt';
   if (typeof options.vocab !== 'string') throw invalidOption('vocab', 'expected the text of vocab.json.');
   if (typeof options.merges !== 'string') throw invalidOption('merges', 'expected the text of merges.txt.');
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(options.vocab);
-  } catch (error) {
-    throw new TokenizerError(
-      'MALFORMED_FILE',
-      `${vocabFile}: not valid JSON (${(error as Error).message}).`,
-      {
-        file: vocabFile,
-      },
-    );
-  }
   const vocab = readVocab(
-    parsed,
+    parseFile(options.vocab, vocabFile),
     'vocab',
     (field, problem) =>
       new TokenizerError('MALFORMED_FILE', `${vocabFile}: ${field.replace(/^vocab/, 'entry ')} ${problem}`, {
@@ -61,7 +51,7 @@ export function fromGpt2Files(options: Gpt2FilesOptions): Tokenizer {
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
       throw new TokenizerError(
         'MALFORMED_FILE',
-        `${mergesFile}: line ${i + 1} is ${JSON.stringify(line)}; expected two tokens separated by one space.`,
+        `${mergesFile}: line ${i + 1} is ${describeValue(line)}; expected two tokens separated by one space.`,
         { file: mergesFile, line: i + 1 },
       );
     }

@@ -45,7 +45,12 @@ describe('tokenizer.json', () => {
   it.each([
     ['not JSON', '{"model": ', undefined, /not valid JSON/],
     ['no model', '{}', 'model', /`model` is missing/],
-    ['bad id', (j: Loose) => (j.model.vocab.l = -1), 'model.vocab["l"]', /non-negative integers/],
+    [
+      'bad id',
+      (j: Loose) => (j.model.vocab.l = -1),
+      'model.vocab["l"]',
+      /ids must be integers in 0\.\.16777215/,
+    ],
     ['duplicate id', (j: Loose) => (j.model.vocab.o = j.model.vocab.l), 'model.vocab["o"]', /reuses id/],
     ['bad merge', (j: Loose) => (j.model.merges[2] = 'a b c'), 'model.merges[2]', /expected "left right"/],
     [

@@ -2,6 +2,7 @@
 // (tokenizers/src/tokenizer/serialization.rs). We read and write the subset that describes our two pipelines:
 // - byte-level BPE: ByteLevel pre-tokenizer + BPE model + ByteLevel decoder (GPT-2's layout);
 // - char-level: no pre-tokenizer + BPE with no merges (every character is its own token) + Fuse decoder.
+import { describeValue, parseUntrustedJson } from '@beyond-ntp/errors';
 import { TokenizerError } from '../errors.js';
 import { ByteLevelBpe } from '../models/bpe.js';
 import { CharModel } from '../models/char.js';
@@ -155,25 +156,16 @@ export function fromHfJson(json: string | object, options: FromHfJsonOptions = {
   const unsupported = (field: string, problem: string) =>
     new TokenizerError('UNSUPPORTED', `${file}: \`${field}\` ${problem}`, { file, field });
 
-  let root: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      root = JSON.parse(json);
-    } catch (error) {
-      throw new TokenizerError('MALFORMED_FILE', `${file}: not valid JSON (${(error as Error).message}).`, {
-        file,
-      });
-    }
-  }
+  const root = typeof json === 'string' ? parseFile(json, file) : json;
   if (!isObject(root))
     throw new TokenizerError('MALFORMED_FILE', `${file}: expected a JSON object.`, { file });
   const model = root.model;
   if (!isObject(model)) throw fail('model', 'is missing or not an object.');
   if (model.type !== 'BPE')
-    throw unsupported('model.type', `is ${JSON.stringify(model.type)}; only "BPE" models load here.`);
+    throw unsupported('model.type', `is ${describeValue(model.type)}; only "BPE" models load here.`);
   for (const field of ['dropout', 'continuing_subword_prefix', 'end_of_word_suffix'] as const) {
     if (model[field] !== undefined && model[field] !== null && model[field] !== '') {
-      throw unsupported(`model.${field}`, `is ${JSON.stringify(model[field])}; only null is supported.`);
+      throw unsupported(`model.${field}`, `is ${describeValue(model[field])}; only null is supported.`);
     }
   }
   for (const field of ['byte_fallback', 'ignore_merges', 'fuse_unk'] as const) {
@@ -182,7 +174,7 @@ export function fromHfJson(json: string | object, options: FromHfJsonOptions = {
   if (root.normalizer !== undefined && root.normalizer !== null) {
     throw unsupported(
       'normalizer',
-      `has type ${JSON.stringify((root.normalizer as Json).type)}; only null is supported.`,
+      `has type ${describeValue((root.normalizer as Json).type)}; only null is supported.`,
     );
   }
 
@@ -222,7 +214,7 @@ export function fromHfJson(json: string | object, options: FromHfJsonOptions = {
   if (model.unk_token !== undefined && model.unk_token !== null) {
     unkId = typeof model.unk_token === 'string' ? vocab.get(model.unk_token) : undefined;
     if (unkId === undefined)
-      throw fail('model.unk_token', `is ${JSON.stringify(model.unk_token)}, which is not in model.vocab.`);
+      throw fail('model.unk_token', `is ${describeValue(model.unk_token)}, which is not in model.vocab.`);
   }
   return new Tokenizer(new CharModel(vocab, unkId), added);
 }
@@ -233,23 +225,45 @@ function isObject(value: unknown): value is Json {
 
 type Fail = (field: string, problem: string) => TokenizerError;
 
-/** Token → id, every id a distinct non-negative integer. Shared with vocab.json, which has the same shape. */
+/**
+ * The largest token id a file may use. Real vocabularies stay below 2^18; the bound keeps id arithmetic (the
+ * merge table packs two ids into one number) exact and arrays indexed by id reasonable.
+ */
+export const MAX_TOKEN_ID = 2 ** 24 - 1;
+
+/** Parses a tokenizer file's JSON text with bounded nesting; errors name the file. */
+export function parseFile(text: string, file: string): unknown {
+  const parsed = parseUntrustedJson(text);
+  if (!parsed.ok) throw new TokenizerError('MALFORMED_FILE', `${file}: ${parsed.problem}`, { file });
+  return parsed.value;
+}
+
+/** True for a token id this package accepts: an integer in 0..{@link MAX_TOKEN_ID}. */
+const isTokenId = (id: unknown): id is number =>
+  Number.isInteger(id) && (id as number) >= 0 && (id as number) <= MAX_TOKEN_ID;
+
+/** Token → id, every id a distinct integer in 0..MAX_TOKEN_ID. Shared with vocab.json, which has the same shape. */
 export function readVocab(value: unknown, field: string, fail: Fail): Map<string, number> {
   if (!isObject(value)) throw fail(field, 'is missing or not an object of token → id.');
   const vocab = new Map<string, number>();
-  const seen = new Map<number, string>();
-  for (const [token, id] of Object.entries(value)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+  // Which token holds each id, to name both sides of a clash; an array indexed by id is linear to fill.
+  const holders: string[] = [];
+  // Object.keys + indexed reads: for a JSON object of a million keys, Object.entries is several times slower.
+  const tokens = Object.keys(value);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    const id = value[token];
+    if (!isTokenId(id)) {
       throw fail(
-        `${field}[${JSON.stringify(token)}]`,
-        `is ${JSON.stringify(id)}; ids must be non-negative integers.`,
+        `${field}[${describeValue(token)}]`,
+        `is ${describeValue(id)}; ids must be integers in 0..${MAX_TOKEN_ID}.`,
       );
     }
-    const other = seen.get(id);
+    const other = holders[id];
     if (other !== undefined) {
-      throw fail(`${field}[${JSON.stringify(token)}]`, `reuses id ${id} of ${JSON.stringify(other)}.`);
+      throw fail(`${field}[${describeValue(token)}]`, `reuses id ${id} of ${describeValue(other)}.`);
     }
-    seen.set(id, token);
+    holders[id] = token;
     vocab.set(token, id);
   }
   return vocab;
@@ -264,7 +278,7 @@ function readMerges(value: unknown, fail: Fail): Array<[string, string]> {
     if (!Array.isArray(parts) || parts.length !== 2 || parts.some((p) => typeof p !== 'string' || p === '')) {
       throw fail(
         `model.merges[${i}]`,
-        `is ${JSON.stringify(merge)}; expected "left right" or ["left", "right"].`,
+        `is ${describeValue(merge)}; expected "left right" or ["left", "right"].`,
       );
     }
     return [parts[0], parts[1]] as [string, string];
@@ -279,25 +293,45 @@ function readAddedTokens(
 ): AddedToken[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw fail('added_tokens', 'is not an array.');
-  const idToToken = new Map([...vocab].map(([token, id]) => [id, token]));
+  // id → vocabulary token, built once and only if an added token is missing from the vocabulary.
+  let reverse: string[] | undefined;
+  const vocabTokenOf = (id: number) => {
+    if (reverse === undefined) {
+      reverse = [];
+      for (const [token, tokenId] of vocab) reverse[tokenId] = token;
+    }
+    return reverse[id];
+  };
+  const byId = new Map<number, string>();
+  const byContent = new Map<string, number>();
   return value.map((entry: unknown, i) => {
     const field = `added_tokens[${i}]`;
     if (!isObject(entry)) throw fail(field, 'is not an object.');
     const { id, content } = entry;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
-      throw fail(`${field}.id`, 'is not a non-negative integer.');
+    if (!isTokenId(id))
+      throw fail(`${field}.id`, `is ${describeValue(id)}; ids must be integers in 0..${MAX_TOKEN_ID}.`);
     if (typeof content !== 'string' || content === '')
-      throw fail(`${field}.content`, 'is not a non-empty string.');
+      throw fail(`${field}.content`, `is ${describeValue(content)}; expected a non-empty string.`);
+    // Two tokens on one id would decode one as the other; one text on two ids would encode ambiguously.
+    const sameId = byId.get(id);
+    if (sameId !== undefined)
+      throw fail(`${field}.id`, `is ${id}, already the id of added token ${describeValue(sameId)}.`);
+    const sameContent = byContent.get(content);
+    if (sameContent !== undefined) {
+      throw fail(`${field}.content`, `is ${describeValue(content)}, already added with id ${sameContent}.`);
+    }
+    byId.set(id, content);
+    byContent.set(content, id);
     for (const flag of ['single_word', 'lstrip', 'rstrip'] as const) {
       if (entry[flag] === true) throw unsupported(`${field}.${flag}`, 'is true; only false is supported.');
     }
     const inVocab = vocab.get(content);
     if (inVocab !== undefined && inVocab !== id) {
-      throw fail(`${field}.id`, `is ${id} but model.vocab gives ${JSON.stringify(content)} id ${inVocab}.`);
+      throw fail(`${field}.id`, `is ${id} but model.vocab gives ${describeValue(content)} id ${inVocab}.`);
     }
-    const holder = idToToken.get(id);
+    const holder = inVocab === undefined ? vocabTokenOf(id) : content;
     if (holder !== undefined && holder !== content) {
-      throw fail(`${field}.id`, `is ${id}, which model.vocab gives to ${JSON.stringify(holder)}.`);
+      throw fail(`${field}.id`, `is ${id}, which model.vocab gives to ${describeValue(holder)}.`);
     }
     return { id, content, special: entry.special !== false };
   });
@@ -307,7 +341,7 @@ function checkByteLevel(value: unknown, field: string, isPreTokenizer: boolean, 
   if (!isObject(value) || value.type !== 'ByteLevel') {
     throw unsupported(
       `${field}.type`,
-      `is ${JSON.stringify(isObject(value) ? value.type : value)}; expected "ByteLevel".`,
+      `is ${describeValue(isObject(value) ? value.type : value)}; expected "ByteLevel".`,
     );
   }
   // Only the pre-tokenizer's settings change ids; the decoder's and post-processor's do not.

@@ -22,7 +22,8 @@ describe('trainBpe', () => {
     expect(mergesOf(tokenizer)).toEqual(['a a', 'a b', 'aa ab']);
     expect(tokenizer.vocabSize).toBe(1 + 256 + 3);
     expect(tokenizer.tokenToId('<pad>')).toBe(0);
-    expect(tokenizer.tokenToId('a')).toBe(1 + 97);
+    // Byte tokens are numbered by code point from "!" (0x21) on, after the special token.
+    expect(tokenizer.tokenToId('a')).toBe(1 + 0x61 - 0x21);
     expect(tokenizer.encode('aaabdaaabac').map((id) => tokenizer.idToToken(id))).toEqual([
       'aaab',
       'd',
@@ -103,16 +104,17 @@ function referenceMerges(
   minFrequency: number,
   specials: string[],
 ): string[] {
-  const tokens = [...specials, ...BYTE_TO_CHAR];
+  // HF's alphabet order: byte characters by code point, after the specials.
+  const alphabet = [...BYTE_TO_CHAR].sort((x, y) => x.charCodeAt(0) - y.charCodeAt(0));
+  const tokens = [...specials, ...alphabet.filter((char) => !specials.includes(char))];
   const words = new Map<string, number>();
   for (const m of corpus.matchAll(new RegExp(GPT2_SPLIT_PATTERN, 'gu')))
     words.set(m[0], (words.get(m[0]) ?? 0) + 1);
   let symbols = [...words].map(([word, count]) => ({
     count,
-    ids: [...new TextEncoder().encode(word)].map((b) => specials.length + b),
+    ids: [...new TextEncoder().encode(word)].map((b) => tokens.indexOf(BYTE_TO_CHAR[b] as string)),
   }));
   const merges: string[] = [];
-  const banned = new Set<string>();
   while (tokens.length < vocabSize) {
     const counts = new Map<string, number>();
     for (const { ids, count } of symbols) {
@@ -124,7 +126,6 @@ function referenceMerges(
     let best: [number, number] | undefined;
     let bestCount = 0;
     for (const [key, count] of counts) {
-      if (banned.has(key)) continue;
       const [a, b] = key.split(',').map(Number) as [number, number];
       if (
         count > bestCount ||
@@ -137,13 +138,10 @@ function referenceMerges(
     if (best === undefined || bestCount < minFrequency) break;
     const [a, b] = best;
     const merged = (tokens[a] as string) + tokens[b];
-    if (tokens.includes(merged)) {
-      banned.add(`${a},${b}`);
-      continue;
-    }
-    tokens.push(merged);
+    // A merge spelled like an existing (special) token produces that token.
+    if (!tokens.includes(merged)) tokens.push(merged);
     merges.push(`${tokens[a]} ${tokens[b]}`);
-    const c = tokens.length - 1;
+    const c = tokens.indexOf(merged);
     symbols = symbols.map(({ ids, count }) => {
       const next: number[] = [];
       for (let i = 0; i < ids.length; ) {

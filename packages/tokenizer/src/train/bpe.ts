@@ -24,6 +24,9 @@ export interface TrainBpeOptions {
   onProgress?: (progress: TrainProgress) => void;
 }
 
+// The byte tokens in HF BpeTrainer's alphabet order: by code point of their byte-level character.
+const BYTE_ALPHABET = [...BYTE_TO_CHAR].sort((x, y) => x.charCodeAt(0) - y.charCodeAt(0));
+
 // Pair keys pack (left, right) as left * 2^21 + right, an exact double for ids below 2^21.
 const ID_LIMIT = 2 ** 21;
 
@@ -31,7 +34,15 @@ const ID_LIMIT = 2 ** 21;
  * Learns a GPT-2-style byte-level BPE from `corpus` (one string, or any iterable of strings such as lines or
  * documents). Words are counted once; each merge then touches only the words that contain the merged pair and
  * updates pair counts incrementally, so training time grows with the number of distinct words, not the corpus
- * size times the number of merges. Ties between equally frequent pairs go to the smallest (left id, right id).
+ * size times the number of merges.
+ *
+ * The result is Hugging Face's `BpeTrainer` result (ByteLevel pre-tokenizer, the 256 bytes as initial
+ * alphabet): the same merges in the same order and the same ids, checked against fixtures written by HF's
+ * trainer. Special tokens come first; the byte tokens follow in order of their byte-level character's code
+ * point (a special token that is also a byte's character keeps its id for that byte); ties between equally
+ * frequent pairs go to the smallest (left id, right id); a merge spelled like a special token yields the
+ * special token's id. One deliberate difference: text of the special tokens in the corpus is cut out before
+ * counting (HF's trainer counts it as ordinary text), so `<eos>` separators never teach merges like `<` + `eos`.
  */
 export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOptions): Tokenizer {
   if (typeof options !== 'object' || options === null) throw invalidOption('options', 'expected an object.');
@@ -48,10 +59,17 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
     report,
   );
 
-  // Vocabulary: specials, then bytes (in byte order), then one token per merge.
-  const tokens: string[] = [...specials, ...BYTE_TO_CHAR];
+  // Vocabulary: specials, then the byte tokens, then one token per merge. The bytes are numbered as HF's
+  // BpeTrainer numbers its alphabet, by the code point of their byte-level character (printable bytes first),
+  // and a byte whose character is also a special token keeps the special token's id.
+  const tokens: string[] = [...specials];
   const vocab = new Map<string, number>(tokens.map((token, id) => [token, id]));
-  const firstByteId = specials.length;
+  for (const char of BYTE_ALPHABET) {
+    if (vocab.has(char)) continue;
+    vocab.set(char, tokens.length);
+    tokens.push(char);
+  }
+  const byteIds = BYTE_TO_CHAR.map((char) => vocab.get(char) as number);
 
   // Each distinct word as its symbol ids, with its count.
   const words: Int32Array[] = [];
@@ -63,7 +81,7 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
   for (const [word, count] of wordCounts) {
     const n = encodeWtf8(word, bytes);
     const symbols = new Int32Array(n);
-    for (let i = 0; i < n; i++) symbols[i] = firstByteId + (bytes[i] as number);
+    for (let i = 0; i < n; i++) symbols[i] = byteIds[bytes[i] as number] as number;
     words.push(symbols);
     lengths.push(n);
     counts.push(count);
@@ -85,7 +103,7 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
   const merges: Array<[string, string]> = [];
   const visited = new Int32Array(words.length).fill(-1);
   const reportEvery = Math.max(1, Math.floor(totalMerges / 100));
-  while (merges.length < totalMerges && heap.size > 0) {
+  while (vocab.size < vocabSize && heap.size > 0) {
     const count = -heap.topPrimary;
     const p = pairs.indexOf(heap.topSecondary);
     heap.pop();
@@ -100,11 +118,13 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
     const a = pairs.left[p] as number;
     const b = pairs.right[p] as number;
     const merged = (tokens[a] as string) + (tokens[b] as string);
-    // Only possible when a special token's text is also a run of ordinary text; the vocabulary needs one meaning.
-    if (vocab.has(merged)) continue;
-    const c = tokens.length;
-    tokens.push(merged);
-    vocab.set(merged, c);
+    // A merge spelled like a special token produces that token, as in HF's trainer: one text, one id.
+    let c = vocab.get(merged);
+    if (c === undefined) {
+      c = tokens.length;
+      tokens.push(merged);
+      vocab.set(merged, c);
+    }
     merges.push([tokens[a] as string, tokens[b] as string]);
 
     const grown = new Set<number>();
@@ -113,8 +133,8 @@ export function trainBpe(corpus: string | Iterable<string>, options: TrainBpeOpt
       if (delta > 0) grown.add(q);
     };
     for (const w of pairs.takeWords(p)) {
-      if (visited[w] === c) continue;
-      visited[w] = c;
+      if (visited[w] === merges.length) continue;
+      visited[w] = merges.length;
       const symbols = words[w] as Int32Array;
       const n = lengths[w] as number;
       const wordCount = counts[w] as number;

@@ -1,6 +1,6 @@
 // The file operations checkpoints and saved models share: durable writes, atomic replacement, and bounded reads
 // of untrusted files that turn a missing or malformed file into a CheckpointError naming it.
-import { describeValue, JsonFileError, parseBoundedJson } from '@beyond-ntp/errors';
+import { describeValue, parseUntrustedJson } from '@beyond-ntp/errors';
 import type * as tf from '@tensorflow/tfjs-core';
 import { ifMissing, joinPath as join, nodeFs } from '../node-fs.js';
 import { CheckpointError } from './errors.js';
@@ -94,13 +94,15 @@ export async function readJson(file: string): Promise<unknown> {
     reader.read(0, reader.size),
   );
   if (bytes === undefined) throw new CheckpointError('CHECKPOINT_NOT_FOUND', file, 'file is missing');
+  let text: string;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return parseBoundedJson(text, { file, maxDepth: JSON_FILE_LIMITS.maxDepth });
-  } catch (error) {
-    const reason = JsonFileError.isInstance(error) ? error.reason : 'not valid UTF-8';
-    throw new CheckpointError('CHECKPOINT_INVALID', file, reason);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CheckpointError('CHECKPOINT_INVALID', file, 'not valid UTF-8');
   }
+  const parsed = parseUntrustedJson(text, { maxDepth: JSON_FILE_LIMITS.maxDepth });
+  if (!parsed.ok) throw new CheckpointError('CHECKPOINT_INVALID', file, parsed.problem);
+  return parsed.value;
 }
 
 /**

@@ -120,7 +120,7 @@ describe('hostile safetensors files', () => {
       'nesting 100,000 deep',
       `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
       0,
-      'header is not UTF-8 JSON of at most 3 levels (arrays or objects nested deeper than 3 levels)',
+      'header nests arrays and objects deeper than 3 levels (at character 7).',
     ],
   ])('%s: refused naming the file and tensor, data unread', async (_, header, dataBytes, reason) => {
     const file = await modelDirWith(safetensors(header, dataBytes));
@@ -180,7 +180,7 @@ describe('hostile JSON files', () => {
       const file = await checkpointWith(name, `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
       const error = await thrown(CheckpointError, () => loadCheckpoint(dir));
       expect(error.message).toBe(
-        `${file}: arrays or objects nested deeper than ${JSON_FILE_LIMITS.maxDepth} levels`,
+        `${file}: nests arrays and objects deeper than ${JSON_FILE_LIMITS.maxDepth} levels (at character 68).`,
       );
     },
   );

@@ -1,4 +1,4 @@
-import { describeValue, JsonFileError, parseBoundedJson } from '@beyond-ntp/errors';
+import { describeValue, parseUntrustedJson } from '@beyond-ntp/errors';
 import { CheckpointError } from './errors.js';
 
 /** Element types this package reads and writes, by their safetensors names. */
@@ -155,17 +155,17 @@ export function safetensorsHeaderLength(prefix: Uint8Array, fileSize: number, fi
 export function parseSafetensorsHeader(json: Uint8Array, fileSize: number, file: string): SafetensorsHeader {
   assertLittleEndianHost(file);
   const fail = failure(file);
-  let header: unknown;
+  let text = '';
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(json);
-    if (!text.startsWith('{')) fail('header does not start with "{"');
-    // Root object, entry object, shape array: anything deeper is not safetensors.
-    header = parseBoundedJson(text, { file, maxDepth: 3 });
-  } catch (error) {
-    if (CheckpointError.isInstance(error)) throw error;
-    const reason = JsonFileError.isInstance(error) ? error.reason : (error as Error).message;
-    fail(`header is not UTF-8 JSON of at most 3 levels (${reason})`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(json);
+  } catch {
+    fail('header is not valid UTF-8');
   }
+  if (!text.startsWith('{')) fail('header does not start with "{"');
+  // Root object, entry object, shape array: anything deeper is not safetensors.
+  const parsed = parseUntrustedJson(text, { maxDepth: 3 });
+  if (!parsed.ok) fail(`header ${parsed.problem}`);
+  const header: unknown = parsed.ok ? parsed.value : undefined;
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('header is not a JSON object');
   const names = Object.keys(header as object);
