@@ -53,6 +53,16 @@ describe('compareConditions', () => {
     expect(verdict.evidence).toContain('B better in 2 of 3 seeds, worse in 1');
   });
 
+  it('says so when neither condition varies (every seed scored 0) instead of printing a ratio to 0', () => {
+    const zeros = [...runs('A', [0, 0, 0]), ...runs('B', [0, 0, 0])];
+    const verdict = compare({ results: zeros });
+    expect(verdict.outcome).toBe('inconclusive');
+    expect(verdict.evidence).toBe(
+      'B 0 ± 0 vs A 0 ± 0 (mean ± sample std, 3 paired seeds); mean improvement 0 with no spread in either ' +
+        'condition (pooled std 0); B better in 0 of 3 seeds, worse in 0; Welch t undefined (no variance).',
+    );
+  });
+
   it('pairs by seed, leaving out seeds run under one condition only', () => {
     const extra = runs('B', [0], 7); // seed 7 has no baseline run
     expect(compare({ results: [...A, ...B, ...extra] }).evidence).toContain('3 paired seeds');

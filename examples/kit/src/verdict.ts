@@ -99,9 +99,9 @@ export function compareConditions(options: ComparisonOptions): Verdict {
   const evidence =
     `${treatment} ${formatNumber(mean(xb))} ± ${formatNumber(sampleStd(xb))} vs ${baseline} ` +
     `${formatNumber(mean(xa))} ± ${formatNumber(sampleStd(xa))} (mean ± sample std, ${seeds.length} paired seeds); ` +
-    `mean improvement ${formatNumber(meanGain)} = ${spread === 0 ? '∞' : formatNumber(meanGain / spread)} × ` +
-    `the pooled std ${formatNumber(spread)}; ${treatment} better in ${wins} of ${seeds.length} seeds, worse in ` +
-    `${losses}; Welch t = ${formatNumber(t)} (df ${formatNumber(df)}).`;
+    `mean improvement ${formatNumber(meanGain)}${relativeToSpread(meanGain, spread)}; ${treatment} better in ` +
+    `${wins} of ${seeds.length} seeds, worse in ${losses}; ` +
+    (Number.isFinite(t) ? `Welch t = ${formatNumber(t)} (df ${formatNumber(df)}).` : 'Welch t undefined (no variance).');
   if (wins === seeds.length && meanGain > margin * spread) return verdict('reproduced', evidence);
   if (losses === seeds.length && -meanGain > margin * spread) return verdict('not reproduced', evidence);
   return verdict('inconclusive', evidence);
@@ -127,4 +127,10 @@ function valuesBySeed(
     values.set(result.seed, value);
   }
   return values;
+}
+
+// With no spread at all (e.g. every seed scored exactly 0 under both conditions) a ratio to it means nothing.
+function relativeToSpread(gain: number, spread: number): string {
+  if (spread === 0) return ' with no spread in either condition (pooled std 0)';
+  return ` = ${formatNumber(gain / spread)} × the pooled std ${formatNumber(spread)}`;
 }
