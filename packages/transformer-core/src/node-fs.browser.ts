@@ -16,3 +16,13 @@ export const nodeFs: typeof import('./node-fs.js').nodeFs = () =>
         '(modelToBlob, loadModelFromBlob), and train without the checkpoint option',
     }),
   );
+
+/** Rejects: a browser page has no host name to lock checkpoint directories with (and no file system to lock). */
+export const hostName: typeof import('./node-fs.js').hostName = () =>
+  Promise.reject(
+    new NodeOnlyError({
+      feature: 'Locking a checkpoint directory',
+      module: 'node:os',
+      instead: 'train without the checkpoint option in a browser',
+    }),
+  );

@@ -4,6 +4,10 @@
 export const nodeFs = (): Promise<typeof import('node:fs/promises')> =>
   import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
 
+/** This machine's host name (`node:os`, imported lazily), which a checkpoint lock records beside its pid. */
+export const hostName = async (): Promise<string> =>
+  (await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os')).hostname();
+
 /** Joins path segments with `/`, which Node accepts on every platform (no `node:path` import needed). */
 export const joinPath = (...parts: string[]): string => parts.join('/');
 

@@ -2,7 +2,7 @@
 // checkpoints (one then resumes from the other's weights) and remove each other's temporary files mid-save, so a
 // writer holds `<dir>/.lock`, a file naming its pid and host, for as long as it writes; a second writer is
 // refused. A lock whose process is gone (same host, pid not running) is stale and taken over.
-import { joinPath as join, nodeFs } from '../node-fs.js';
+import { hostName, joinPath as join, nodeFs } from '../node-fs.js';
 import { failure, makeDirectory } from './directory.js';
 import { CheckpointError } from './errors.js';
 import { TEMP_PREFIX } from './files.js';
@@ -40,7 +40,7 @@ export async function lockDirectory(dir: string): Promise<DirectoryLock> {
   await makeDirectory(dir);
   const fs = await nodeFs();
   const file = join(dir, LOCK_FILE);
-  const host = await thisHost();
+  const host = await hostName();
   const owner: LockOwner = { pid: process.pid, host, since: new Date().toISOString() };
   // Written whole beside the lock, then linked into place: link fails if the lock exists, and a reader never sees
   // a half-written owner.
@@ -112,11 +112,6 @@ async function readOwner(file: string): Promise<LockOwner | undefined> {
 // A lock of another host cannot be checked from here, so it counts as live.
 function isAlive(owner: LockOwner, host: string): boolean {
   return owner.host !== host || pidRunning(owner.pid);
-}
-
-async function thisHost(): Promise<string> {
-  const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
-  return os.hostname();
 }
 
 function pidRunning(pid: number): boolean {
