@@ -101,7 +101,9 @@ export function compareConditions(options: ComparisonOptions): Verdict {
     `${formatNumber(mean(xa))} ± ${formatNumber(sampleStd(xa))} (mean ± sample std, ${seeds.length} paired seeds); ` +
     `mean improvement ${formatNumber(meanGain)}${relativeToSpread(meanGain, spread)}; ${treatment} better in ` +
     `${wins} of ${seeds.length} seeds, worse in ${losses}; ` +
-    (Number.isFinite(t) ? `Welch t = ${formatNumber(t)} (df ${formatNumber(df)}).` : 'Welch t undefined (no variance).');
+    (Number.isFinite(t)
+      ? `Welch t = ${formatNumber(t)} (df ${formatNumber(df)}).`
+      : 'Welch t undefined (no variance).');
   if (wins === seeds.length && meanGain > margin * spread) return verdict('reproduced', evidence);
   if (losses === seeds.length && -meanGain > margin * spread) return verdict('not reproduced', evidence);
   return verdict('inconclusive', evidence);
