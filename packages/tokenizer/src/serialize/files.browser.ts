@@ -4,6 +4,7 @@ import { NodeOnlyError } from '@beyond-ntp/errors';
 import type * as files from './files.js';
 
 export type { LoadGpt2FilesOptions } from './files.js';
+export { MAX_TOKENIZER_FILE_BYTES } from './hf-json.js';
 
 const nodeOnly = (feature: string, instead: string) =>
   Promise.reject(new NodeOnlyError({ feature, module: 'node:fs', instead }));

@@ -3,10 +3,9 @@
 import { TokenizerError } from '../errors.js';
 import type { Tokenizer } from '../tokenizer.js';
 import { fromGpt2Files } from './gpt2-files.js';
-import { fromHfJson, toHfJson } from './hf-json.js';
+import { fromHfJson, MAX_TOKENIZER_FILE_BYTES, toHfJson } from './hf-json.js';
 
-/** Largest tokenizer file read (GPT-2's tokenizer.json is 1.4 MB; the largest public ones are tens of MB). */
-export const MAX_TOKENIZER_FILE_BYTES = 512 * 2 ** 20;
+export { MAX_TOKENIZER_FILE_BYTES };
 
 const nodeFs = () => import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
 

@@ -231,6 +231,9 @@ type Fail = (field: string, problem: string) => TokenizerError;
  */
 export const MAX_TOKEN_ID = 2 ** 24 - 1;
 
+/** Largest tokenizer file read (GPT-2's tokenizer.json is 1.4 MB; the largest public ones are tens of MB). */
+export const MAX_TOKENIZER_FILE_BYTES = 512 * 2 ** 20;
+
 /** Parses a tokenizer file's JSON text with bounded nesting; errors name the file. */
 export function parseFile(text: string, file: string): unknown {
   const parsed = parseUntrustedJson(text);

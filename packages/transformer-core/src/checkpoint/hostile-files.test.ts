@@ -205,7 +205,7 @@ describe('hostile JSON files', () => {
     expect(error.file).toBe(file);
     expect(error.field).toBe('norm');
     expect(error.message.length).toBeLessThan(file.length + 200);
-    expect(error.message).toContain('(10000000 characters)');
+    expect(error.message).toContain('(10000000 chars)');
   });
 
   it('a config.json over the size limit is refused by its size, unread', async () => {
