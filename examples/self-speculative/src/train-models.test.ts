@@ -39,6 +39,9 @@ async function context(seed: number): Promise<RunContext<Json>> {
     trainCallbacks: () => ({ onStart: ignore, onStep: ignore }),
     record: ignore,
     log: ignore,
+    dependencyDir: (condition) => {
+      throw new Error(`no run of ${condition} in this test`);
+    },
   };
 }
 
