@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
-import type { Plugin } from 'esbuild';
 import type { Options } from 'tsup';
+
+/** An esbuild plugin, as tsup (which bundles its own esbuild) types it. */
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 /**
  * The build every package shares: ESM + CJS with `.d.ts`/`.d.cts`, source maps, and tfjs left to the app

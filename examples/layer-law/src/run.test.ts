@@ -112,6 +112,9 @@ function fakeContext(args: { dir: string; resume: boolean; stopAt?: number }) {
       curves.set(curve, points);
     },
     log: () => {},
+    dependencyDir: (condition) => {
+      throw new Error(`no run of ${condition} in this test`);
+    },
   };
   return { ctx, curves };
 }
