@@ -7,6 +7,13 @@ const nodeOnly = (feature: string, instead: string) =>
   Promise.reject(new NodeOnlyError({ feature, module: 'node:fs', instead }));
 
 /** Rejects: browsers have no file system. */
+export const checkWritable: typeof files.checkWritable = () =>
+  nodeOnly(
+    'checkWritable(file)',
+    'in a browser keep the records in memory (toJsonl) instead of writing a file',
+  );
+
+/** Rejects: browsers have no file system. */
 export const writeJsonl: typeof files.writeJsonl = () =>
   nodeOnly('writeJsonl(file, records)', 'in a browser call toJsonl(records) and store or download the text');
 

@@ -6,7 +6,7 @@ import { ConfigError, ModelError } from './errors.js';
 import * as api from './index.js';
 import { KernelError } from './kernels/errors.js';
 import { DataParallelError } from './parallel/errors.js';
-import { InvalidTrainingArgumentError, NonFiniteLossError } from './train/errors.js';
+import { InvalidTrainingArgumentError, NonFiniteLossError, NonFiniteUpdateError } from './train/errors.js';
 
 // One instance per class and code, as the package throws them.
 const samples: Array<[string, BeyondNtpError]> = [
@@ -19,6 +19,7 @@ const samples: Array<[string, BeyondNtpError]> = [
   ).map((code): [string, BeyondNtpError] => ['CheckpointError', new CheckpointError(code, 'f', 'm')]),
   ['InvalidTrainingArgumentError', new InvalidTrainingArgumentError('steps', 'm')],
   ['NonFiniteLossError', new NonFiniteLossError(3, Number.NaN, 1)],
+  ['NonFiniteUpdateError', new NonFiniteUpdateError(7, 1e39)],
   ...(['REPLICA_MISMATCH', 'WORKER_FAILED', 'NOT_A_WORKER'] as const).map(
     (code): [string, BeyondNtpError] => ['DataParallelError', new DataParallelError(code, 'm')],
   ),
@@ -34,6 +35,7 @@ const classes = {
   CheckpointError,
   InvalidTrainingArgumentError,
   NonFiniteLossError,
+  NonFiniteUpdateError,
   DataParallelError,
   KernelError,
 };
@@ -61,6 +63,7 @@ describe('transformer-core errors extend BeyondNtpError', () => {
       'CHECKPOINT_UNSUPPORTED',
       'INVALID_TRAINING_ARGUMENT',
       'NON_FINITE_LOSS',
+      'NON_FINITE_UPDATE',
       'REPLICA_MISMATCH',
       'WORKER_FAILED',
       'NOT_A_WORKER',

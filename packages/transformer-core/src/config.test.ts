@@ -48,7 +48,12 @@ describe('parseModelConfig', () => {
     [{ ...minimal, nHeads: 0 }, 'nHeads', 'an integer in [1, 1024]', '(got 0)'],
     [{ ...minimal, vocabSize: 2.5 }, 'vocabSize', 'an integer in [1, 1048576]', '(got 2.5)'],
     [{ ...minimal, dModel: '16' }, 'dModel', 'an integer in [1, 16384]', '(got "16")'],
-    [{ ...minimal, contextLength: undefined }, 'contextLength', 'an integer in [1, 65536]', '(got nothing)'],
+    [
+      { ...minimal, contextLength: undefined },
+      'contextLength',
+      'an integer in [1, 65536]',
+      '(got undefined)',
+    ],
     [{ ...minimal, norm: 'batchnorm' }, 'norm', "one of 'layernorm', 'rmsnorm'", '(got "batchnorm")'],
     [{ ...minimal, positional: 'alibi' }, 'positional', "one of 'learned', 'rope'", '(got "alibi")'],
     [{ ...minimal, dropout: 1 }, 'dropout', 'a number in [0, 1)', '(got 1)'],

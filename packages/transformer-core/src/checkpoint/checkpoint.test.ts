@@ -115,7 +115,7 @@ describe('checkpoints', () => {
         error.file === join(path, 'model.safetensors'),
     );
     await writeFile(join(path, 'config.json'), '{ not json');
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/config\.json: not valid JSON/);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/config\.json: is not valid JSON/);
   });
 
   it('rejects invalid save options', async () => {

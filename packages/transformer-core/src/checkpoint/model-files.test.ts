@@ -151,7 +151,7 @@ describe('loadModel refuses bad files, naming the file, and leaves no tensor beh
       writeFile(join(dir, 'config.json'), '{"vocabSize": 11,'),
     );
     expect(error.code).toBe('CHECKPOINT_INVALID');
-    expect(error.message).toMatch(new RegExp(`^${join(dir, 'config.json')}: not valid JSON \\(`));
+    expect(error.message).toMatch(new RegExp(`^${join(dir, 'config.json')}: is not valid JSON \\(`));
   });
 
   it('a config that breaks a rule: ConfigError naming the file and the field', async () => {

@@ -179,7 +179,7 @@ describe('resume validates the whole checkpoint before assigning anything', () =
       JSON.stringify({ ...state, seed: JSON.parse(`${'['.repeat(60)}${']'.repeat(60)}`) }),
     );
     expect((await refusedResume()).message).toBe(
-      `seed: the checkpoint in ${join(dir, 'ckpt-00000003')} was trained with seed [[[1 items]]]; resume with the same seed`,
+      `seed: the checkpoint in ${join(dir, 'ckpt-00000003')} was trained with seed [[an array of 1 items]]; resume with the same seed`,
     );
   });
 });
