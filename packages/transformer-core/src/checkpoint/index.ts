@@ -29,6 +29,7 @@ export {
   decodeSafetensors,
   encodeSafetensors,
   type RawTensor,
+  SAFETENSORS_LIMITS,
   type SafetensorsContents,
   type SafetensorsDtype,
 } from './safetensors.js';
