@@ -9,7 +9,7 @@ import {
 } from './candidates.js';
 import { BackendUnavailableError } from './errors.js';
 import { registerGradients } from './gradients.js';
-import { failedWasmFetches, wasmFailureReason } from './wasm-fetch.js';
+import { awaitFailedWasmFetches, wasmFailureReason } from './wasm-fetch.js';
 
 /** The environment variable that forces a backend: `tensorflow`, `wasm`, `cpu` or `auto`. */
 export const BACKEND_ENV_VAR = 'BNTP_BACKEND';
@@ -208,7 +208,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       const reason = missing
         ? 'not installed'
         : candidate.backend === 'wasm'
-          ? wasmFailureReason(firstLine(error), options.wasm?.wasmPaths, failedWasmFetches())
+          ? wasmFailureReason(firstLine(error), options.wasm?.wasmPaths, await awaitFailedWasmFetches())
           : firstLine(error);
       attempts.push({
         backend: candidate.backend,

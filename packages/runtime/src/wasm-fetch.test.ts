@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { failedWasmFetches, wasmFailureReason } from './wasm-fetch.js';
+import { awaitFailedWasmFetches, failedWasmFetches, wasmFailureReason } from './wasm-fetch.js';
 
 const timings = (entries: Array<{ name: string; responseStatus?: number }>) => ({
   getEntriesByType: () => entries,
@@ -33,4 +33,29 @@ it('names the URLs tried and the wasmPaths option, or keeps tfjs’s words when 
     /\(wasmPaths is not set, so the page’s own directory\)$/,
   );
   expect(wasmFailureReason('setBackend returned false', undefined, [])).toBe('setBackend returned false');
+});
+
+it('waits for failed .wasm entries that the browser records after setBackend has already failed', async () => {
+  const late = { name: 'http://h/a/tfjs-backend-wasm-simd.wasm', responseStatus: 404 };
+  let reads = 0;
+  const timings = { getEntriesByType: () => (++reads < 3 ? [] : [late]) };
+  await expect(awaitFailedWasmFetches({ timings, pollMs: 1, waitMs: 60_000 })).resolves.toEqual([
+    'http://h/a/tfjs-backend-wasm-simd.wasm (HTTP 404)',
+  ]);
+  expect(reads).toBe(3);
+});
+
+it('gives up after waitMs, and returns at once where there is no resource timing', async () => {
+  let reads = 0;
+  const timings = {
+    getEntriesByType: () => {
+      reads += 1;
+      return [];
+    },
+  };
+  await expect(awaitFailedWasmFetches({ timings, pollMs: 1, waitMs: 5 })).resolves.toEqual([]);
+  expect(reads).toBeGreaterThan(1);
+  await expect(awaitFailedWasmFetches({ timings: undefined, waitMs: 60_000 })).resolves.toEqual([]);
+  // In Node (this test), the default reader is undefined even though Node has a `performance`.
+  await expect(awaitFailedWasmFetches({ waitMs: 60_000 })).resolves.toEqual([]);
 });
