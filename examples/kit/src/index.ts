@@ -25,7 +25,6 @@ export {
   AUTO_RULE,
   chooseThreads,
   type GradientTimings,
-  PARALLEL_MODES,
   type ParallelMode,
   type ThreadChoice,
 } from './parallel/choice.js';
