@@ -19,10 +19,15 @@ describe('parseCli', () => {
       seeds: undefined,
       out: undefined,
       backend: undefined,
+      parallel: 'auto',
       fresh: false,
       help: false,
       options: {},
     });
+    // Smoke runs are deterministic and take seconds: one thread unless asked for two.
+    expect(parseCli({ argv: ['--smoke'] }).parallel).toBe('off');
+    expect(parseCli({ argv: ['--smoke', '--parallel', 'on'] }).parallel).toBe('on');
+    expect(parseCli({ argv: ['--quick'] }).parallel).toBe('auto');
   });
 
   it('reads every flag, in both --flag value and --flag=value forms', () => {
@@ -33,7 +38,18 @@ describe('parseCli', () => {
     };
     expect(
       parseCli({
-        argv: ['--quick', '--seeds=4..6', '--out', 'o', '--backend', 'cpu', '--fresh', '--text', 'a.txt'],
+        argv: [
+          '--quick',
+          '--seeds=4..6',
+          '--out',
+          'o',
+          '--backend',
+          'cpu',
+          '--parallel=off',
+          '--fresh',
+          '--text',
+          'a.txt',
+        ],
         options,
       }),
     ).toEqual({
@@ -41,6 +57,7 @@ describe('parseCli', () => {
       seeds: [4, 5, 6],
       out: 'o',
       backend: 'cpu',
+      parallel: 'off',
       fresh: true,
       help: false,
       options: { text: 'a.txt', verbose: false, size: 'small' },
@@ -67,6 +84,11 @@ describe('parseCli', () => {
       code: 'USAGE',
       field: '--backend',
       message: '--backend: unknown backend "gpu"; choose one of tensorflow, wasm, cpu, auto',
+    });
+    expect(usageError(['--parallel', 'yes'])).toEqual({
+      code: 'USAGE',
+      field: '--parallel',
+      message: '--parallel: unknown mode "yes"; choose one of auto, on, off',
     });
     expect(usageError(['--out='])).toMatchObject({ code: 'USAGE', field: '--out' });
     expect(usageError(['--seeds', 'x'])).toMatchObject({ code: 'USAGE', field: '--seeds' });
@@ -129,6 +151,7 @@ it('help text lists the kit’s flags, the seeds per mode and the app’s option
     '--seeds <seeds>',
     '--out <dir>',
     '--backend <name>',
+    '--parallel <mode>',
     '--fresh',
   ]) {
     expect(text).toMatch(new RegExp(`^  ${flag.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')} `, 'm'));

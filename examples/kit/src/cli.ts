@@ -2,6 +2,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { BACKEND_NAMES, type BackendName } from '@beyond-ntp/runtime';
 import { KitError } from './errors.js';
 import type { AppOption, AppOptionValues, Experiment, Mode } from './experiment.js';
+import { PARALLEL_MODES, type ParallelMode } from './parallel/choice.js';
 
 // node:util's parseArgs is enough here: a handful of flags, strict rejection of unknown ones, and app options
 // merged in as data. Help text and value checks (seeds, backend, conflicting modes) are ours either way, and it
@@ -17,6 +18,8 @@ export interface CliOptions {
   out: string | undefined;
   /** `--backend`, or undefined to let `BNTP_BACKEND` or the automatic choice decide. */
   backend: BackendName | 'auto' | undefined;
+  /** `--parallel`: two-thread training `on`, `off` or `auto` (default: `off` for `--smoke`, else `auto`). */
+  parallel: ParallelMode;
   /** `--fresh`: discard earlier runs in the output directory. */
   fresh: boolean;
   /** `--help` / `-h`. */
@@ -32,6 +35,7 @@ const KIT_FLAGS = {
   seeds: { type: 'string' },
   out: { type: 'string' },
   backend: { type: 'string' },
+  parallel: { type: 'string' },
   fresh: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -73,11 +77,14 @@ export function parseCli(args: { argv: readonly string[]; options?: Record<strin
       `choose one mode, not ${modes.map((m) => `--${m}`).join(' and ')}`,
     );
   }
+  const mode = modes[0] ?? 'full';
   return {
-    mode: modes[0] ?? 'full',
+    mode,
     seeds: values.seeds === undefined ? undefined : parseSeeds(values.seeds as string),
     out: emptyToError('out', values.out as string | undefined),
     backend: parseBackend(values.backend as string | undefined),
+    // Smoke runs take seconds and must be deterministic: no timing, no worker unless asked for.
+    parallel: parseParallel(values.parallel as string | undefined) ?? (mode === 'smoke' ? 'off' : 'auto'),
     fresh: values.fresh === true,
     help: values.help === true,
     options: Object.fromEntries(
@@ -131,6 +138,10 @@ export function helpText(args: {
     ['--seeds <seeds>', 'a count (3 = seeds 0,1,2), a range (4..6) or a list (0,5,9)'],
     ['--out <dir>', 'output directory (default: results/<mode>, or out/smoke for --smoke)'],
     ['--backend <name>', `${[...BACKEND_NAMES, 'auto'].join(' | ')} (default: $BNTP_BACKEND, else auto)`],
+    [
+      '--parallel <mode>',
+      'auto | on | off: train on two threads (DataParallel) when faster, always, never (default: auto; off for --smoke)',
+    ],
     ['--fresh', 'discard earlier runs in the output directory instead of continuing them'],
     ['-h, --help', 'show this text'],
   ];
@@ -166,6 +177,18 @@ function parseBackend(value: string | undefined): BackendName | 'auto' | undefin
     );
   }
   return value as BackendName | 'auto';
+}
+
+function parseParallel(value: string | undefined): ParallelMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(PARALLEL_MODES as readonly string[]).includes(value)) {
+    throw new KitError(
+      'USAGE',
+      '--parallel',
+      `unknown mode "${value}"; choose one of ${PARALLEL_MODES.join(', ')}`,
+    );
+  }
+  return value as ParallelMode;
 }
 
 function emptyToError(flag: string, value: string | undefined): string | undefined {

@@ -1,5 +1,7 @@
 import { KitError } from './errors.js';
 import type { Json } from './json.js';
+import type { ParallelMode } from './parallel/choice.js';
+import type { TrainingThreads } from './parallel/training-threads.js';
 import type { PlotSpec } from './plots.js';
 import type { ProgressCallbacks } from './progress.js';
 import type { Verdict } from './verdict.js';
@@ -81,6 +83,16 @@ export interface RunContext<C extends Json = Json> {
   backend: string;
   /** Values of the experiment's own command-line options. */
   options: AppOptionValues;
+  /**
+   * `--parallel`: whether a run that offers two-thread training (`trainRun`'s `parallel`) uses it: `on`, `off`,
+   * or `auto` (when it is faster). The default is `off` in smoke mode, else `auto`.
+   */
+  parallel: ParallelMode;
+  /**
+   * Records how the run computed its updates' gradients, stored as the result's `training` (`trainRun` calls it;
+   * the last call of the attempt that finishes the run counts).
+   */
+  recordTraining(training: TrainingThreads): void;
   /** This run's own directory, kept after the run (e.g. for a `jsonlMetricsLog`). */
   dir: string;
   /**
@@ -151,6 +163,11 @@ export interface RunResult<C extends Json = Json> extends RunIdentity<C> {
   wallSeconds: number;
   /** True when the run continued from a checkpoint of an interrupted attempt. */
   resumed: boolean;
+  /**
+   * On how many threads the run computed its updates' gradients and what chose that, when its run function
+   * recorded it (`trainRun` with `parallel` does); absent otherwise.
+   */
+  training?: TrainingThreads;
   /** When the run finished (ISO 8601). */
   finishedAt: string;
 }

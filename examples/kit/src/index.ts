@@ -21,6 +21,16 @@ export {
 export { formatDuration, formatNumber } from './format.js';
 export type { Json } from './json.js';
 export { type MainOptions, main } from './main.js';
+export {
+  AUTO_RULE,
+  chooseThreads,
+  type GradientTimings,
+  type ParallelMode,
+  type ThreadChoice,
+} from './parallel/choice.js';
+export { type MultiTokenShard, multiTokenParallel } from './parallel/multi-token.js';
+export { type ParallelTraining, type RunGradients, runGradients } from './parallel/threads.js';
+export type { TrainingThreads } from './parallel/training-threads.js';
 export { type PlotSpec, renderSvg } from './plots.js';
 export type { ProgressCallbacks } from './progress.js';
 export { gitState } from './provenance.js';

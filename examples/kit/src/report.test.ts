@@ -127,6 +127,36 @@ describe('reports', () => {
     );
   });
 
+  it('results.md names each run’s threads, what chose them and the timings, once a run recorded them', () => {
+    const threaded = results.map((run, i) => {
+      if (i === 0)
+        return { ...run, training: { threads: 2, decidedBy: 'auto', singleMs: 63.14, parallelMs: 41.2 } };
+      if (i === 1)
+        return { ...run, training: { threads: 1, decidedBy: 'recorded', singleMs: 50, parallelMs: 48 } };
+      if (i === 2)
+        return { ...run, training: { threads: 2, decidedBy: 'on', singleMs: null, parallelMs: null } };
+      return run; // a run whose app records nothing
+    }) as typeof results;
+    const md = renderMarkdown(build(threaded));
+    expect(md).toContain(
+      [
+        '| run | seed | acc | loss | wall time | threads | backend | commit |',
+        '| --- | --: | --: | --: | --: | --- | --- | --- |',
+        '| n1-seed0 | 0 | 0.4 | 2 | 1m 15s | 2 (auto: 63.14 ms → 41.2 ms) | wasm | 0123456789 |',
+        '| n2-seed0 | 0 | 0.5 | 1.5 | 1m 15s | 1 (recorded: 50 ms → 48 ms) | wasm | 0123456789 |',
+        '| n1-seed1 | 1 | 0.42 | 2.2 | 1m 15s | 2 (on) | wasm | 0123456789 |',
+        '| n2-seed1 | 1 | 0.55 | 1.25 | 1m 15s | – | wasm | 0123456789 |',
+      ].join('\n'),
+    );
+    expect(md).toContain('took two when at least 10 % faster');
+    expect(build(threaded).runs[0]?.training).toEqual({
+      threads: 2,
+      decidedBy: 'auto',
+      singleMs: 63.14,
+      parallelMs: 41.2,
+    });
+  });
+
   it('names a tabulated metric that no run reported, once every run is in', () => {
     const withMetrics = (runs: typeof results, runsPlanned: number) =>
       buildResults({

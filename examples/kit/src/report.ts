@@ -1,6 +1,8 @@
 import { KitError } from './errors.js';
 import type { GitState, Mode, RunResult, Summary } from './experiment.js';
 import { formatDuration, formatNumber } from './format.js';
+import { AUTO_RULE } from './parallel/choice.js';
+import type { TrainingThreads } from './parallel/training-threads.js';
 import { summarizeValues, type ValueSummary } from './stats.js';
 import type { Verdict } from './verdict.js';
 
@@ -166,10 +168,28 @@ export function renderMarkdown(file: ResultsFile): string {
     lines.push('## Plots', '', ...summary.plots.map((plot) => `![${plot}](${plot})`), '');
   }
 
+  // The threads column appears once some run recorded them (apps whose runs offer two-thread training).
+  const threads = file.runs.some((run) => run.training !== undefined);
   lines.push('## Runs', '');
   lines.push(
-    tableRow(['run', 'seed', ...summary.metrics, 'wall time', 'backend', 'commit']),
-    tableRow(['---', '--:', ...summary.metrics.map(() => '--:'), '--:', '---', '---']),
+    tableRow([
+      'run',
+      'seed',
+      ...summary.metrics,
+      'wall time',
+      ...(threads ? ['threads'] : []),
+      'backend',
+      'commit',
+    ]),
+    tableRow([
+      '---',
+      '--:',
+      ...summary.metrics.map(() => '--:'),
+      '--:',
+      ...(threads ? ['---'] : []),
+      '---',
+      '---',
+    ]),
   );
   for (const run of file.runs) {
     const metricCells = summary.metrics.map((m) => {
@@ -177,9 +197,21 @@ export function renderMarkdown(file: ResultsFile): string {
       return typeof value === 'number' ? formatNumber(value) : '–';
     });
     const wall = `${formatDuration(run.wallSeconds)}${run.resumed ? ' (resumed)' : ''}`;
-    lines.push(tableRow([run.id, String(run.seed), ...metricCells, wall, run.backend, shortCommit(run.git)]));
+    const threadCell = threads ? [run.training === undefined ? '–' : threadsCell(run.training)] : [];
+    lines.push(
+      tableRow([
+        run.id,
+        String(run.seed),
+        ...metricCells,
+        wall,
+        ...threadCell,
+        run.backend,
+        shortCommit(run.git),
+      ]),
+    );
   }
   lines.push('');
+  if (threads) lines.push(THREADS_LEGEND, '');
 
   lines.push(
     '## How this was made',
@@ -192,6 +224,23 @@ export function renderMarkdown(file: ResultsFile): string {
   if (others.size > 0) lines.push('', `Some runs were finished by: ${[...others].join('; ')}.`);
   lines.push('');
   return lines.join('\n');
+}
+
+const THREADS_LEGEND =
+  'Threads: 1 = this thread alone; 2 = transformer-core’s `DataParallel` with one worker, each thread half of ' +
+  'every batch (the same training up to float rounding). `auto` timed one update’s gradients on each path at ' +
+  `the start of the run (${AUTO_RULE.warmup} warm-up, then the median of ${AUTO_RULE.timed}; one thread → two ` +
+  `threads) and took two when at least ${AUTO_RULE.minSpeedup * 100} % faster; \`recorded\` kept the choice ` +
+  'an earlier attempt of the resumed run timed; `on` and `off` were set by `--parallel`.';
+
+/** A run's threads, what chose them and, when timed, the medians: `2 (auto: 63.1 ms → 41.2 ms)`. */
+function threadsCell(training: TrainingThreads): string {
+  const { threads, decidedBy, singleMs, parallelMs } = training;
+  const timed =
+    singleMs === null || parallelMs === null
+      ? ''
+      : `: ${formatNumber(singleMs)} ms → ${formatNumber(parallelMs)} ms`;
+  return `${threads} (${decidedBy}${timed})`;
 }
 
 function verdictLines(verdict: Verdict, heading: string): string[] {

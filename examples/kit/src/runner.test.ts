@@ -211,6 +211,41 @@ describe('runExperiment', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('hands a run --parallel and stores the training it records with its result', async () => {
+    const out = await tempDir();
+    const toy = toyExperiment({ dir: out });
+    const seen: string[] = [];
+    const threaded: Experiment<Json> = {
+      ...toy.experiment,
+      conditions: () => [
+        { name: 'plain', config: {}, units: 1 },
+        { name: 'timed', config: {}, units: 1 },
+      ],
+      async run(ctx) {
+        seen.push(ctx.parallel);
+        if (ctx.condition === 'timed') {
+          ctx.recordTraining({ threads: 1, decidedBy: 'auto', singleMs: 9, parallelMs: 12 }); // replaced below
+          ctx.recordTraining({ threads: 2, decidedBy: 'auto', singleMs: 10, parallelMs: 6 });
+        }
+        ctx.progress(1);
+        return { metrics: { score: 1 } };
+      },
+    };
+    const file = await run(threaded, ['--smoke', '--seeds', '1', '--parallel', 'on', '--out', out]);
+    expect(seen).toEqual(['on', 'on']);
+    expect(file.runs.map((r) => r.training)).toEqual([
+      undefined,
+      { threads: 2, decidedBy: 'auto', singleMs: 10, parallelMs: 6 },
+    ]);
+    expect('training' in readJson(join(out, 'runs', 'plain-seed0', 'result.json'))).toBe(false);
+    expect(readJson(join(out, 'runs', 'timed-seed0', 'result.json')).training).toEqual(
+      file.runs[1]?.training,
+    );
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('| 2 (auto: 10 ms → 6 ms) |');
+    await run(threaded, ['--smoke', '--seeds', '1', '--fresh', '--out', out]);
+    expect(seen.slice(2)).toEqual(['off', 'off']); // smoke's default
+  });
+
   it('checks the plan: names, configs and units', async () => {
     const out = await tempDir();
     const toy = toyExperiment({ dir: out });

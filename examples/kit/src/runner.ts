@@ -6,6 +6,7 @@ import { KitError } from './errors.js';
 import type { Experiment, GitState, Mode, RunContext, RunOutput, RunResult } from './experiment.js';
 import { formatDuration, formatNumber } from './format.js';
 import { assertJson, type Json } from './json.js';
+import type { TrainingThreads } from './parallel/training-threads.js';
 import { type PlannedRun, planExperiment, runIdentity } from './plan.js';
 import { plotToVegaLite, renderSvg } from './plots.js';
 import { ExperimentProgress, type ProgressCallbacks, type ProgressStream } from './progress.js';
@@ -193,6 +194,7 @@ async function attempt<C extends Json>(args: {
     appendCurvePoint(curvesFile, curve, { step, value });
   };
   const report = (done: number) => progress.update(run.id, done);
+  let training: TrainingThreads | undefined;
   const ctx: RunContext<C> = {
     id: run.id,
     condition: run.condition,
@@ -202,6 +204,10 @@ async function attempt<C extends Json>(args: {
     units: run.units,
     backend,
     options: cli.options,
+    parallel: cli.parallel,
+    recordTraining: (choice) => {
+      training = choice;
+    },
     dir,
     // Plan order (seed-major, dependencies listed first) guarantees the dependency's run has finished.
     dependencyDir: (condition) => {
@@ -241,6 +247,7 @@ async function attempt<C extends Json>(args: {
     command: session.command,
     wallSeconds,
     resumed: resume,
+    ...(training === undefined ? {} : { training }),
     finishedAt: new Date().toISOString(),
   };
   await writeFileAtomic(layout.runFile(run.id, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { initBackend } from '@beyond-ntp/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunContext } from './experiment.js';
-import type { Json } from './json.js';
+import { testContext } from '../test/run-context.js';
 import { hasCheckpoint } from './store.js';
 import { type TrainRecipe, trainRun } from './train-run.js';
 
@@ -18,32 +17,6 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** A run context that keeps its curves in memory. */
-async function context(checkpointDir: string, resume: boolean) {
-  const curves: Record<string, [number, number][]> = {};
-  const progress: number[] = [];
-  const ctx = {
-    id: 'fit-seed3',
-    condition: 'fit',
-    config: {},
-    seed: 3,
-    mode: 'smoke',
-    units: 8,
-    backend: 'cpu',
-    options: {},
-    dir: checkpointDir,
-    checkpointDir,
-    resume,
-    progress: (done: number) => progress.push(done),
-    trainCallbacks: () => ({ onStep: ({ step }: { step: number }) => progress.push(step) }),
-    record: (curve: string, step: number, value: number) => {
-      curves[curve] = [...(curves[curve] ?? []), [step, value]];
-    },
-    log: () => undefined,
-  } as unknown as RunContext<Json>;
-  return { ctx, curves, progress };
-}
-
 const recipe: TrainRecipe = { steps: 8, lr: 0.1, warmupSteps: 2, evalEvery: 3 };
 
 /** Fits w to 2 (loss (w − 2)², metric |w − 2|); `failAt` makes that evaluation (0-based) throw, as a killed process would stop. */
@@ -52,7 +25,7 @@ async function fit(checkpointDir: string, resume: boolean, failAt?: number) {
   let last = Number.NaN;
   let evaluations = 0;
   const model = { params: { w }, config: { kind: 'scalar' }, dispose: () => w.dispose() };
-  const { ctx, curves } = await context(checkpointDir, resume);
+  const { ctx, curves } = testContext({ dir: checkpointDir, resume });
   const metrics = await trainRun({
     ctx,
     model,

@@ -1,6 +1,7 @@
 import { type TrainOptions, train, warmupCosineSchedule } from '@beyond-ntp/transformer-core';
 import type { RunContext } from './experiment.js';
 import type { Json } from './json.js';
+import { type ParallelTraining, type RunGradients, runGradients } from './parallel/threads.js';
 
 /**
  * An AdamW recipe with linear warmup and cosine decay. The defaults are nanoGPT's (β = (0.9, 0.95), weight decay
@@ -37,8 +38,8 @@ export interface TrainableModel {
   dispose(): void;
 }
 
-/** Options of {@link trainRun}. */
-export interface TrainRunOptions<B> {
+/** Options of {@link trainRun}; `S` is the shard type of `parallel`. */
+export interface TrainRunOptions<B, S = unknown> {
   /** The kit's run context: seed, checkpoints, resume, progress and curves. */
   ctx: RunContext<Json>;
   /** The model to train; `trainRun` owns it from here and disposes it when it returns or throws. */
@@ -49,6 +50,12 @@ export interface TrainRunOptions<B> {
   recipe: TrainRecipe;
   /** Held-out metrics of the model as it is now (plain numbers); each becomes a learning curve. */
   evaluate: () => Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * How the run can train on two threads (e.g. `multiTokenParallel(objective)`), which `--parallel` (`ctx.parallel`)
+   * then turns on, off, or on when faster (`auto`); see `runGradients`.
+   * @default one thread, whatever `--parallel` says
+   */
+  parallel?: ParallelTraining<B, S>;
 }
 
 /**
@@ -56,9 +63,13 @@ export interface TrainRunOptions<B> {
  * warmup-cosine schedule,
  * the run's seed, checkpoints every `evalEvery` updates in `ctx.checkpointDir` (so a killed run resumes exactly),
  * progress and the training loss (curve `loss`, 50 points) through `ctx.trainCallbacks`, and `evaluate` every
- * `evalEvery` updates, each metric recorded as a curve. Returns the metrics of the final model.
+ * `evalEvery` updates, each metric recorded as a curve. With `parallel`, the updates' gradients are computed on one
+ * thread or two as `--parallel` decides (`runGradients`), and the worker is stopped when the run returns or throws.
+ * Returns the metrics of the final model.
  */
-export async function trainRun<B>(options: TrainRunOptions<B>): Promise<Record<string, number>> {
+export async function trainRun<B, S = unknown>(
+  options: TrainRunOptions<B, S>,
+): Promise<Record<string, number>> {
   const { ctx, model, recipe, evaluate } = options;
   const { steps, lr, evalEvery, warmupSteps = 0, finalLrFraction = 0.1 } = recipe;
   const evaluateAt = async (step: number) => {
@@ -66,9 +77,17 @@ export async function trainRun<B>(options: TrainRunOptions<B>): Promise<Record<s
     for (const [name, value] of Object.entries(metrics)) ctx.record(name, step, value);
     return metrics;
   };
+  let threads: RunGradients<B> | undefined;
   try {
+    threads = await runGradients({
+      ctx,
+      params: model.params,
+      train: options.train,
+      parallel: options.parallel,
+    });
     await train<B>({
       ...options.train,
+      gradients: threads.gradients,
       params: model.params,
       steps,
       learningRate: warmupCosineSchedule({
@@ -97,6 +116,10 @@ export async function trainRun<B>(options: TrainRunOptions<B>): Promise<Record<s
     });
     return await evaluateAt(steps);
   } finally {
-    model.dispose();
+    try {
+      await threads?.close();
+    } finally {
+      model.dispose();
+    }
   }
 }

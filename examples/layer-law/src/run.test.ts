@@ -96,6 +96,8 @@ function fakeContext(args: { dir: string; resume: boolean; stopAt?: number }) {
     units: plan.steps,
     backend: tf.getBackend(),
     options: {},
+    parallel: 'off',
+    recordTraining: () => {},
     dir: args.dir,
     checkpointDir: join(args.dir, 'checkpoints'),
     resume: args.resume,

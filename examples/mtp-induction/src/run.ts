@@ -1,6 +1,6 @@
 import { multiTokenGradients, multiTokenLossFn, parameterMatched } from '@beyond-ntp/losses-multitoken';
 import { createModel } from '@beyond-ntp/transformer-core';
-import { type Json, type RunContext, trainRun } from '@beyond-ntp-examples/kit';
+import { type Json, multiTokenParallel, type RunContext, trainRun } from '@beyond-ntp-examples/kit';
 import { inductionMetrics } from './induction-metrics.js';
 import type { ConditionConfig } from './plan.js';
 import { CONTEXT_LENGTH, storyData, trainingBatches } from './stories.js';
@@ -8,8 +8,9 @@ import { PAD_ID } from './story-tokenizer.js';
 
 /**
  * One run: a model with the condition's heads, parameter-matched to the next-token baseline of its size (untied
- * embeddings, as in the paper), trained on the n-token loss through the memory-efficient head-by-head path and
- * scored on the held-out stories.
+ * embeddings, as in the paper), trained on the n-token loss through the memory-efficient head-by-head path (or,
+ * when `--parallel` says so, split over two threads: the same updates up to float rounding) and scored on the
+ * held-out stories.
  */
 export async function runCondition(ctx: RunContext<Json>): Promise<Record<string, number>> {
   const { heads, size, batch, testCount, recipe } = ctx.config as unknown as ConditionConfig;
@@ -28,6 +29,7 @@ export async function runCondition(ctx: RunContext<Json>): Promise<Record<string
     model,
     train: { lossFn: multiTokenLossFn(objective), gradients: multiTokenGradients(objective), batches },
     recipe,
+    parallel: multiTokenParallel(objective),
     evaluate: () => inductionMetrics({ model, tokenizer, stories: test }),
   });
 }

@@ -32,6 +32,8 @@ async function context(seed: number): Promise<RunContext<Json>> {
     units: 0,
     backend: 'cpu',
     options: {},
+    parallel: 'off',
+    recordTraining: ignore,
     dir,
     checkpointDir: join(dir, 'checkpoints'),
     resume: false,

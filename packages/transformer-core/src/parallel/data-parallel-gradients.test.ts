@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/gradcheck.js';
 import { TINY } from '../../test/variants.js';
 import { assignParams } from '../checkpoint/tensors.js';
 import { createModel, type TransformerModel } from '../model.js';
@@ -125,6 +126,48 @@ describe('train() with dataParallelGradients', () => {
       expect(Math.abs(evalLoss - (reference.steps[step]?.evalLoss as number))).toBeLessThan(1e-5);
     }
     expect(new Set(spread.tensorCounts).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('takes shards of their own type, computing this thread’s with `loss`', { timeout: 60_000 }, async () => {
+    // Batches wrap their rows, so `lossFn` cannot take a shard: this thread's shard must go through `loss`.
+    interface Wrapped {
+      rows: Rows;
+    }
+    const fresh = createModel(config, { seed: 2 });
+    assignParams(single.params, fresh.params, 'fresh weights');
+    assignParams(parallelModel.params, fresh.params, 'fresh weights');
+    fresh.dispose();
+    const wrappedRun = async (model: TransformerModel, extra: Partial<TrainOptions<Wrapped>> = {}) => {
+      const losses: number[] = [];
+      await train<Wrapped>({
+        params: model.params,
+        lossFn: ({ rows }, context) => lossOf(model)(rows, context),
+        batches: (step, micro) => ({ rows: rowsAt(step, micro) }),
+        steps: 5,
+        accumulate: 2,
+        learningRate: 0.02,
+        callbacks: [{ onStep: ({ loss }) => void losses.push(loss) }],
+        ...extra,
+      });
+      return losses;
+    };
+    const reference = await wrappedRun(single);
+    const before = tf.memory().numTensors;
+    const spread = await wrappedRun(parallelModel, {
+      gradients: dataParallelGradients<Wrapped, Rows>(parallel, {
+        shard: ({ rows }, index, count) => shardRows(rows, index, count),
+        loss: lossOf(parallelModel),
+      }),
+    });
+    expect(spread).toHaveLength(5);
+    spread.forEach((loss, i) => {
+      expect(Math.abs(loss - (reference[i] as number)), `loss of step ${i + 1}`).toBeLessThan(1e-5);
+    });
+    for (const [name, variable] of Object.entries(parallelModel.params)) {
+      const diff = maxAbsDiff(variable, single.params[name] as tf.Variable);
+      expect(diff, name).toBeLessThan(1e-5);
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 
