@@ -55,12 +55,12 @@ describe('multiplication data through tokenization', () => {
   it('the loss sees exactly the answer digits, in emission order, and nothing of the prompt', () => {
     const problem = record('35*07=');
     const rows = toRows({ examples: [encodeProblem(problem, reverse)], length: 10, padId: PAD_ID });
-    const [targets = [], mask = []] = [rows.targets[0], rows.mask[0]];
-    expect(mask).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1]);
-    const scored = targets.filter((_, t) => mask[t] === 1);
+    const [ids = [], mask = []] = [rows.ids[0], rows.mask[0]];
+    expect(mask).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    const scored = ids.filter((_, j) => mask[j] === 1);
     expect(arithmeticTokenizer.decode(scored)).toBe('5420'); // 0245 emitted units first
-    // The first answer digit is predicted from the '=' input position.
-    expect(arithmeticTokenizer.decode([rows.ids[0]?.[5] as number])).toBe('=');
+    // The first answer digit is predicted from the position of '=', just before it.
+    expect(arithmeticTokenizer.decode([ids[mask.indexOf(1) - 1] as number])).toBe('=');
   });
 });
 

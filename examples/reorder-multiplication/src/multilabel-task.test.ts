@@ -29,7 +29,7 @@ describe('multi-label data through tokenization', () => {
     const example = encodeLabelled(split, record, reverse);
     const rows = toRows({ examples: [example], length: split.maxLength, padId: split.padId });
     const mask = rows.mask[0] ?? [];
-    const scored = (rows.targets[0] ?? []).filter((_, t) => mask[t] === 1);
+    const scored = (rows.ids[0] ?? []).filter((_, j) => mask[j] === 1);
     expect(scored).toEqual(example.target);
   });
 

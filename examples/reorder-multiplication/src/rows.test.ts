@@ -2,14 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { toRows } from './rows.js';
 
 describe('toRows', () => {
-  it('shifts by one and masks everything but the target tokens (worked by hand)', () => {
-    // s = 1 2 3 | 4 5 | 0 (pad), L = 6: input t predicts s[t+1]; targets 4, 5 sit at inputs 2 and 3.
+  it('pads and marks the target tokens only (worked by hand)', () => {
+    // s = 1 2 3 | 4 5 | 0 (pad), L = 6: the targets 4, 5 are predicted from positions 2 and 3.
     const rows = toRows({ examples: [{ prompt: [1, 2, 3], target: [4, 5] }], length: 6, padId: 0 });
-    expect(rows).toEqual({
-      ids: [[1, 2, 3, 4, 5]],
-      targets: [[2, 3, 4, 5, 0]],
-      mask: [[0, 0, 1, 1, 0]],
-    });
+    expect(rows).toEqual({ ids: [[1, 2, 3, 4, 5, 0]], mask: [[0, 0, 0, 1, 1, 0]] });
   });
 
   it('pads examples of different lengths and masks the padding', () => {
@@ -22,16 +18,12 @@ describe('toRows', () => {
       padId: 99,
     });
     expect(rows.ids).toEqual([
-      [7, 8, 9, 10],
-      [7, 7, 7, 8],
-    ]);
-    expect(rows.targets).toEqual([
-      [8, 9, 10, 99],
-      [7, 7, 8, 99],
+      [7, 8, 9, 10, 99],
+      [7, 7, 7, 8, 99],
     ]);
     expect(rows.mask).toEqual([
-      [1, 1, 1, 0],
-      [0, 0, 1, 0],
+      [0, 1, 1, 1, 0],
+      [0, 0, 0, 1, 0],
     ]);
   });
 

@@ -6,13 +6,14 @@ export interface PromptTarget {
   readonly target: readonly number[];
 }
 
-/** A training batch as plain arrays, so it can be built and tested without tensors. */
+/**
+ * A training batch as plain arrays, so it can be built and tested without tensors, and posted to a worker when
+ * two threads train (it is a `MultiTokenBatch` of losses-multitoken, whose head 0 is next-token prediction).
+ */
 export interface Rows {
-  /** Input ids `[B, L − 1]`: tokens 0 … L−2 of each padded sequence. */
+  /** Padded sequences `[B, L]`: prompt ++ target ++ padding. */
   ids: number[][];
-  /** Next-token targets `[B, L − 1]`: tokens 1 … L−1 (padding where the sequence has ended). */
-  targets: number[][];
-  /** Loss weights `[B, L − 1]`: 1 where the target is a target token, 0 on prompt and padding. */
+  /** Weight of each token as a target `[B, L]`: 1 on target tokens, 0 on prompt and padding. */
   mask: number[][];
 }
 
@@ -28,13 +29,13 @@ export interface ToRowsOptions {
 
 /**
  * Lays out a batch for next-token training with the loss on target tokens only. Sequence s = prompt ++ target,
- * padded to L; input position t predicts s[t + 1], which is a target token exactly when
- * `prompt.length ≤ t + 1 < prompt.length + target.length`, so the first target token is predicted from the last
- * prompt token and nothing of the prompt is ever a loss term.
+ * padded to L; position t predicts s[t + 1], which is scored exactly when its mask entry
+ * `prompt.length ≤ t + 1 < prompt.length + target.length` is 1, so the first target token is predicted from the
+ * last prompt token and nothing of the prompt (or the padding) is ever a loss term.
  */
 export function toRows(options: ToRowsOptions): Rows {
   const { examples, length, padId } = options;
-  const rows: Rows = { ids: [], targets: [], mask: [] };
+  const rows: Rows = { ids: [], mask: [] };
   examples.forEach((example, b) => {
     const sequence = [...example.prompt, ...example.target];
     if (sequence.length > length) {
@@ -45,9 +46,8 @@ export function toRows(options: ToRowsOptions): Rows {
     while (sequence.length < length) sequence.push(padId);
     const start = example.prompt.length;
     const end = start + example.target.length;
-    rows.ids.push(sequence.slice(0, -1));
-    rows.targets.push(sequence.slice(1));
-    rows.mask.push(Array.from({ length: length - 1 }, (_, t) => (t + 1 >= start && t + 1 < end ? 1 : 0)));
+    rows.ids.push(sequence);
+    rows.mask.push(Array.from({ length }, (_, j) => (j >= start && j < end ? 1 : 0)));
   });
   return rows;
 }

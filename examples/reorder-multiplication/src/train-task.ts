@@ -1,14 +1,7 @@
+import { multiTokenLossFn } from '@beyond-ntp/losses-multitoken';
 import { Rng } from '@beyond-ntp/synth-tasks';
-import {
-  createModel,
-  crossEntropy,
-  type ModelConfigInput,
-  type TransformerModel,
-  train,
-  warmupCosineSchedule,
-} from '@beyond-ntp/transformer-core';
-import type { Json, RunContext } from '@beyond-ntp-examples/kit';
-import * as tf from '@tensorflow/tfjs-core';
+import { createModel, type ModelConfigInput, type TransformerModel } from '@beyond-ntp/transformer-core';
+import { type Json, multiTokenParallel, type RunContext, trainRun } from '@beyond-ntp-examples/kit';
 import { type PromptTarget, type Rows, toRows } from './rows.js';
 
 /** The optimisation recipe shared by every condition (the calibration run's, see the README). */
@@ -27,7 +20,7 @@ export interface Recipe {
 
 /** Options of {@link trainTask}. */
 export interface TrainTaskOptions {
-  /** The kit's run context: seed, checkpoints, resume, progress, curves. */
+  /** The kit's run context: seed, checkpoints, resume, progress, curves, `--parallel`. */
   ctx: RunContext<Json>;
   /** The model's architecture. */
   model: ModelConfigInput;
@@ -44,11 +37,11 @@ export interface TrainTaskOptions {
 }
 
 /**
- * Trains a fresh model (initialised from the run's seed, so every order starts from the same weights) on the
- * examples with the loss on target tokens only, AdamW β = (0.9, 0.99), weight decay 0.1, linear warmup then a
- * constant rate. Batches walk a fresh seeded shuffle of the examples each epoch, a pure function of the step,
- * so a resumed run sees exactly the batches it would have. Evaluates on the schedule, recording every metric
- * as a curve, and returns the metrics of the final model.
+ * Trains a fresh model (initialised from the run's seed, so every order starts from the same weights) with the
+ * kit's `trainRun`: next-token loss on target tokens only (head 0 of losses-multitoken's loss, so `--parallel`
+ * can split batches over two threads), AdamW β = (0.9, 0.99), weight decay 0.1, linear warmup then a constant
+ * rate. Batches walk a fresh seeded shuffle of the examples each epoch, a pure function of the step, so a
+ * resumed run sees exactly the batches it would have. Returns the metrics of the final model.
  */
 export async function trainTask(options: TrainTaskOptions): Promise<Record<string, number>> {
   const { ctx, examples, length, padId, recipe, evaluate } = options;
@@ -63,46 +56,30 @@ export async function trainTask(options: TrainTaskOptions): Promise<Record<strin
       length,
       padId,
     });
-  const evaluateAt = (step: number) => {
-    const metrics = evaluate(model);
-    for (const [name, value] of Object.entries(metrics)) ctx.record(name, step, value);
-    return metrics;
-  };
-  try {
-    await train<Rows>({
-      params: model.params,
-      batches,
-      lossFn: (rows, context) =>
-        tf.tidy(() => {
-          const { logits } = model.forward(rows.ids, { training: context.training, seed: context.seed });
-          const targets = tf.tensor2d(rows.targets, undefined, 'int32');
-          return crossEntropy(logits[0] as tf.Tensor3D, targets, { mask: tf.tensor2d(rows.mask) });
-        }),
+  const objective = targetTokenObjective(model);
+  return trainRun({
+    ctx,
+    model,
+    train: { lossFn: multiTokenLossFn(objective), batches, tokensPerStep: recipe.batch * (length - 1) },
+    recipe: {
       steps: recipe.steps,
-      learningRate: warmupCosineSchedule({
-        maxLr: recipe.lr,
-        minLr: recipe.lr,
-        warmupSteps: recipe.warmupSteps,
-        decaySteps: recipe.steps,
-      }),
-      optimizer: { beta1: 0.9, beta2: 0.99, weightDecay: 0.1 },
-      seed: ctx.seed,
-      tokensPerStep: recipe.batch * (length - 1),
-      checkpoint: { dir: ctx.checkpointDir, every: recipe.evalEvery, config: model.config },
-      resume: ctx.resume,
-      callbacks: [
-        ctx.trainCallbacks({ lossEvery: Math.max(1, Math.floor(recipe.steps / 50)) }),
-        {
-          onStep: ({ step }) => {
-            if (step % recipe.evalEvery === 0 && step !== recipe.steps) evaluateAt(step);
-          },
-        },
-      ],
-    });
-    return evaluateAt(recipe.steps);
-  } finally {
-    model.dispose();
-  }
+      lr: recipe.lr,
+      evalEvery: recipe.evalEvery,
+      warmupSteps: recipe.warmupSteps,
+      finalLrFraction: 1,
+      beta2: 0.99,
+    },
+    parallel: multiTokenParallel(objective),
+    evaluate: () => evaluate(model),
+  });
+}
+
+/**
+ * The loss every condition trains on, as a losses-multitoken objective: head 0 alone is next-token prediction,
+ * and a {@link Rows} batch is its `{ ids, mask }`, so the loss is the mean cross-entropy over target tokens.
+ */
+export function targetTokenObjective(model: TransformerModel): { model: TransformerModel; heads: number[] } {
+  return { model, heads: [0] };
 }
 
 /**
