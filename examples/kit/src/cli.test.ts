@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseCli, parseSeeds } from './cli.js';
+import { helpText, parseCli, parseSeeds, positiveIntegerOption } from './cli.js';
 import { KitError } from './errors.js';
 
 const usageError = (argv: string[]) => {
@@ -97,6 +97,25 @@ describe('parseCli', () => {
   it('refuses app options that shadow the kit’s flags', () => {
     expect(() => parseCli({ argv: [], options: { seeds: { type: 'string', description: 'x' } } })).toThrow(
       'options.seeds: --seeds is already a flag of the kit',
+    );
+  });
+});
+
+describe('positiveIntegerOption', () => {
+  it('reads a positive integer, and nothing when the flag was not given', () => {
+    expect(positiveIntegerOption('steps', '3000')).toBe(3000);
+    expect(positiveIntegerOption('steps', undefined)).toBeUndefined();
+  });
+
+  it.each(['0', '-3', '2.5', 'many', ''])('refuses %j, naming the flag', (value) => {
+    expect(() => positiveIntegerOption('steps', value)).toThrow(
+      `--steps: must be a positive integer, got ${value}`,
+    );
+  });
+
+  it('refuses a switch given where a number belongs', () => {
+    expect(() => positiveIntegerOption('steps', true)).toThrow(
+      '--steps: must be a positive integer, got true',
     );
   });
 });

@@ -166,6 +166,19 @@ export function helpText(args: {
   ].join('\n');
 }
 
+/**
+ * An app's string option read as a positive integer (e.g. `--steps 3000`), or undefined when it was not given.
+ * @throws {KitError} (`USAGE`) naming `--<name>` for anything else.
+ */
+export function positiveIntegerOption(name: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  const number = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(number) || number < 1) {
+    throw new KitError('USAGE', `--${name}`, `must be a positive integer, got ${String(value)}`);
+  }
+  return number;
+}
+
 function parseBackend(value: string | undefined): BackendName | 'auto' | undefined {
   if (value === undefined) return undefined;
   const allowed = [...BACKEND_NAMES, 'auto'];

@@ -1,4 +1,4 @@
-export { type CliOptions, helpText, parseCli, parseSeeds } from './cli.js';
+export { type CliOptions, helpText, parseCli, parseSeeds, positiveIntegerOption } from './cli.js';
 export { KitError, type KitErrorCode } from './errors.js';
 export {
   type AppOption,

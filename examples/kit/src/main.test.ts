@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { toyExperiment } from '../test/toy-experiment.js';
+import { KitError } from './errors.js';
 import { main } from './main.js';
 
 const dirs: string[] = [];
@@ -32,6 +33,25 @@ it('prints a usage error with a pointer to --help and exits with status 2', asyn
     '--seeds: "three": "three" is not a non-negative integer; give a count (3), a range (4..6) or a list (0,5,9)\n' +
       'Run with --help for the options.\n',
   );
+  expect(process.exitCode).toBe(2);
+});
+
+it('reports an app option its conditions refuse as a usage error too', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'kit-main-'));
+  dirs.push(out);
+  const { experiment } = toyExperiment({ dir: tmpdir() });
+  const refusing = {
+    ...experiment,
+    conditions: () => {
+      throw new KitError('USAGE', '--size', 'must be small or large, got huge');
+    },
+  };
+  const stderr = capture();
+  const argv = ['--smoke', '--backend', 'cpu', '--out', out];
+  expect(
+    await main(refusing, { argv, stderr: stderr.stream, stdout: capture().stream, script }),
+  ).toBeUndefined();
+  expect(stderr.text()).toBe('--size: must be small or large, got huge\nRun with --help for the options.\n');
   expect(process.exitCode).toBe(2);
 });
 

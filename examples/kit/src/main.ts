@@ -26,8 +26,9 @@ export interface MainOptions {
 /**
  * The whole command-line app of an experiment: parses the flags (`--help` prints the help text), initialises the
  * backend (`--backend`, else `BNTP_BACKEND`, else automatic), records the commit and command line, and runs the
- * experiment (see `runExperiment`). A usage error is printed with a pointer to `--help` and sets
- * `process.exitCode = 2`; any other error propagates. Resolves to the final `results.json` content, or undefined
+ * experiment (see `runExperiment`). A usage error (a kit flag, or an app option the experiment's `conditions`
+ * refuses with a `USAGE` KitError) is printed with a pointer to `--help` and sets `process.exitCode = 2`; any
+ * other error propagates. Resolves to the final `results.json` content, or undefined
  * after `--help` or a usage error.
  */
 export async function main<C extends Json>(
@@ -40,31 +41,37 @@ export async function main<C extends Json>(
   const dir = typeof experiment.dir === 'string' ? experiment.dir : fileURLToPath(experiment.dir);
   const root = gitRoot(dir) ?? process.cwd();
   const command = commandLine({ script: options.script ?? process.argv[1], argv, root });
-  let cli: ReturnType<typeof parseCli>;
   try {
-    cli = parseCli({ argv, ...(experiment.options === undefined ? {} : { options: experiment.options }) });
+    return await parseAndRun();
   } catch (error) {
     if (!KitError.isInstance(error) || error.code !== 'USAGE') throw error;
     stderr.write(`${error.message}\nRun with --help for the options.\n`);
     process.exitCode = 2;
     return undefined;
   }
-  if (cli.help) {
-    stdout.write(
-      helpText({
-        experiment,
-        command: commandLine({ script: options.script ?? process.argv[1], argv: [], root }),
-      }),
-    );
-    return undefined;
+
+  async function parseAndRun(): Promise<ResultsFile | undefined> {
+    const cli = parseCli({
+      argv,
+      ...(experiment.options === undefined ? {} : { options: experiment.options }),
+    });
+    if (cli.help) {
+      stdout.write(
+        helpText({
+          experiment,
+          command: commandLine({ script: options.script ?? process.argv[1], argv: [], root }),
+        }),
+      );
+      return undefined;
+    }
+    const backend = await initBackend(cli.backend === undefined ? {} : { backend: cli.backend });
+    return runExperiment({
+      experiment,
+      cli,
+      backend: { name: backend.backend, description: describeBackend(backend) },
+      session: { command, git: gitState(dir) },
+      stream: stdout,
+      ...(options.live === undefined ? {} : { live: options.live }),
+    });
   }
-  const backend = await initBackend(cli.backend === undefined ? {} : { backend: cli.backend });
-  return runExperiment({
-    experiment,
-    cli,
-    backend: { name: backend.backend, description: describeBackend(backend) },
-    session: { command, git: gitState(dir) },
-    stream: stdout,
-    ...(options.live === undefined ? {} : { live: options.live }),
-  });
 }

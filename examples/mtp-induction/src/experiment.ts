@@ -1,17 +1,7 @@
-import { defineExperiment, type Json, KitError } from '@beyond-ntp-examples/kit';
+import { defineExperiment, type Json, positiveIntegerOption } from '@beyond-ntp-examples/kit';
 import { conditionsFor } from './plan.js';
 import { runCondition } from './run.js';
 import { summarize } from './summarize.js';
-
-/** `--steps` as a positive integer, or undefined when not given. */
-function stepsOption(value: string | boolean | undefined): number | undefined {
-  if (value === undefined || value === false) return undefined;
-  const steps = Number(value);
-  if (!Number.isInteger(steps) || steps < 1) {
-    throw new KitError('USAGE', 'steps', `--steps must be a positive integer, got ${String(value)}`);
-  }
-  return steps;
-}
 
 /** The experiment: parameter-matched next-token vs 2-token models on induction stories with two-token names. */
 export const experiment = defineExperiment<Json>({
@@ -32,7 +22,7 @@ export const experiment = defineExperiment<Json>({
         "training steps of every run instead of the mode's (4000: the calibration's; hours per run)",
     },
   },
-  conditions: ({ mode, options }) => conditionsFor(mode, stepsOption(options.steps)),
+  conditions: ({ mode, options }) => conditionsFor(mode, positiveIntegerOption('steps', options.steps)),
   run: async (ctx) => ({ metrics: await runCondition(ctx) }),
   summarize: ({ results, mode }) => summarize({ results, mode }),
 });

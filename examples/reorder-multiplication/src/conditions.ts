@@ -48,12 +48,12 @@ export function labelSplitFor(plan: TaskPlan): MultilabelSplit {
 }
 
 /**
- * The conditions of a mode: for each task group, one condition per order, named `<group>-<order>`. MI orders
- * are computed here from the group's training data, so every seed of a condition trains in the same order
- * and the order is stored in the run's config.
+ * The conditions of a mode (`mul2Steps`: see {@link planFor}): for each task group, one condition per order,
+ * named `<group>-<order>`. MI orders are computed here from the group's training data, so every seed of a
+ * condition trains in the same order and the order is stored in the run's config.
  */
-export function conditionsFor(mode: Mode): Condition<Json>[] {
-  return planFor(mode).flatMap((plan) => {
+export function conditionsFor(mode: Mode, mul2Steps?: number): Condition<Json>[] {
+  return planFor(mode, mul2Steps).flatMap((plan) => {
     const samples =
       plan.task === 'labels'
         ? labelSamples(labelSplitFor(plan))

@@ -45,9 +45,26 @@ const TINY_MODEL = { dModel: 16, nLayers: 1, nHeads: 2 };
 /**
  * What each mode runs. Budgets were set from the training speed measured on this machine's wasm backend
  * before any result was seen (README, "Budgets"): full ≈ 30 min and quick ≈ 5 min of an otherwise idle
- * 2-core machine.
+ * 2-core machine. With `mul2Steps` (`--mul2-steps`) only the mode's 2×2 group runs, that many steps long and
+ * evaluated 20 times (e.g. 3,000: the horizon where the calibration saw reverse lead plain).
  */
-export function planFor(mode: Mode): TaskPlan[] {
+export function planFor(mode: Mode, mul2Steps?: number): TaskPlan[] {
+  const plans = modePlans(mode);
+  if (mul2Steps === undefined) return plans;
+  return plans
+    .filter((plan) => plan.group === 'mul2')
+    .map((plan) => ({
+      ...plan,
+      recipe: {
+        ...plan.recipe,
+        steps: mul2Steps,
+        warmupSteps: Math.min(plan.recipe.warmupSteps, mul2Steps),
+        evalEvery: Math.max(1, Math.round(mul2Steps / 20)),
+      },
+    }));
+}
+
+function modePlans(mode: Mode): TaskPlan[] {
   const mul2 = { group: 'mul2', task: 'multiplication', digits: 2, orders: ALL_ORDERS } as const;
   const mul3 = { group: 'mul3', task: 'multiplication', digits: 3, orders: ALL_ORDERS } as const;
   const labels = { group: 'labels', task: 'labels', orders: LABEL_ORDERS } as const;

@@ -10,7 +10,7 @@ import {
   type Verdict,
 } from '@beyond-ntp-examples/kit';
 import type { ConditionConfig } from './conditions.js';
-import { planFor, type TaskPlan } from './plan.js';
+import type { TaskPlan } from './plan.js';
 import { digitMetric } from './run-multiplication.js';
 
 /** Metrics of the results table, in this order (those no run reported are left out). */
@@ -34,7 +34,7 @@ const configOf = (result: RunResult<Json>) => result.config as unknown as Condit
 /** Verdicts, tables, plots and notes of the finished runs. */
 export function summarize(args: { results: RunResult<Json>[]; mode: Mode }): Summary {
   const { results, mode } = args;
-  const plans = planFor(mode);
+  const plans = plansOf(results);
   const top = headline(mode);
   const compare = (group: string, treatment: string, baseline: string, metric: string): Verdict =>
     compareConditions({
@@ -74,6 +74,16 @@ export function summarize(args: { results: RunResult<Json>[]; mode: Mode }): Sum
       .filter((note) => note !== '')
       .join('\n\n'),
   };
+}
+
+/** The task plans the finished runs were made with (each run stores its own), one per group, in run order. */
+function plansOf(results: readonly RunResult<Json>[]): TaskPlan[] {
+  const byGroup = new Map<string, TaskPlan>();
+  for (const r of results) {
+    const { plan } = configOf(r);
+    if (!byGroup.has(plan.group)) byGroup.set(plan.group, plan);
+  }
+  return [...byGroup.values()];
 }
 
 const conditionsOf = (plan: TaskPlan) => plan.orders.map((o) => `${plan.group}-${o}`);

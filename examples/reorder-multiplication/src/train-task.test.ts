@@ -13,7 +13,10 @@ beforeAll(async () => {
 
 describe('targetTokenObjective', () => {
   it('is the mean next-token cross-entropy over target tokens, computed naively from the logits', () => {
-    const model = createModel({ vocabSize: 9, contextLength: 6, dModel: 16, nLayers: 1, nHeads: 2 }, { seed: 1 });
+    const model = createModel(
+      { vocabSize: 9, contextLength: 6, dModel: 16, nLayers: 1, nHeads: 2 },
+      { seed: 1 },
+    );
     const examples = [
       { prompt: [1, 2, 3], target: [4, 5] },
       { prompt: [6], target: [7, 8, 2] },
