@@ -1,4 +1,4 @@
-const MARKER = Symbol.for('@beyond-ntp/coconut-curriculum/CoconutError');
+import { BeyondNtpError, integerProblem } from '@beyond-ntp/errors';
 
 /** What went wrong in a {@link CoconutError}. */
 export type CoconutErrorCode = 'INVALID_EXAMPLE' | 'INVALID_OPTION' | 'INVALID_BATCH';
@@ -9,31 +9,21 @@ export type CoconutErrorCode = 'INVALID_EXAMPLE' | 'INVALID_OPTION' | 'INVALID_B
  * latent slots the continuous-thought forward cannot schedule. `field` names the argument at fault and the
  * message says how to fix it.
  */
-export class CoconutError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: CoconutErrorCode;
+export class CoconutError extends BeyondNtpError<CoconutErrorCode> {
+  /** Brand read by {@link CoconutError.isInstance}; survives duplicate ESM/CJS copies of the package. */
+  static override readonly brand: symbol = Symbol.for('@beyond-ntp/coconut-curriculum/CoconutError');
   /** The option or argument at fault, e.g. `maxLatentStage` or `examples[3].steps`. */
   readonly field: string;
-  /** Brand checked by {@link CoconutError.isInstance}. */
-  readonly [MARKER] = true;
 
   constructor(code: CoconutErrorCode, field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'CoconutError';
-    this.code = code;
+    super(code, `${field}: ${message}`);
     this.field = field;
-  }
-
-  /** True for instances created by any copy of this package (ESM or CJS), unlike `instanceof`. */
-  static isInstance(error: unknown): error is CoconutError {
-    return typeof error === 'object' && error !== null && MARKER in error;
   }
 }
 
 /** @internal Throws `INVALID_OPTION` for `field` unless `value` is an integer ≥ `min`. */
 export function checkInteger(field: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new CoconutError('INVALID_OPTION', field, `must be an integer ≥ ${min} (got ${String(value)})`);
-  }
-  return value;
+  const problem = integerProblem(value, { min });
+  if (problem !== undefined) throw new CoconutError('INVALID_OPTION', field, problem);
+  return value as number;
 }

@@ -133,9 +133,9 @@ describe('stageExample', () => {
       'INVALID_EXAMPLE example.steps[1]: holds the latent placeholder id 15, which would be read as a thought',
     );
     expect(failure(stage(EXAMPLE, { stage: -1 }))).toBe(
-      'INVALID_OPTION stage: must be an integer ≥ 0 (got -1)',
+      'INVALID_OPTION stage: expected an integer >= 0, got -1',
     );
-    expect(failure(stage(EXAMPLE, { c: 0 }))).toBe('INVALID_OPTION c: must be an integer ≥ 1 (got 0)');
+    expect(failure(stage(EXAMPLE, { c: 0 }))).toBe('INVALID_OPTION c: expected an integer >= 1, got 0');
     expect(failure(stage(EXAMPLE, { slots: 'pause', tokens: { ...TOKENS, pause: undefined } }))).toBe(
       'INVALID_OPTION tokens.pause: must be a non-negative integer token id (got undefined)',
     );

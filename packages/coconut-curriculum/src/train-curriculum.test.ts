@@ -162,7 +162,7 @@ describe('trainCurriculum', () => {
     const before = weights(model.params);
     const failure = (options: Partial<TrainCurriculumOptions>) =>
       asyncFailure(() => trainCurriculum({ ...BASE, model, epochs: 2, ...options }));
-    expect(await failure({ batchSize: 0 })).toBe('INVALID_OPTION batchSize: must be an integer ≥ 1 (got 0)');
+    expect(await failure({ batchSize: 0 })).toBe('INVALID_OPTION batchSize: expected an integer >= 1, got 0');
     expect(await failure({ resume: true })).toBe(
       'INVALID_OPTION resume: needs checkpoint.dir to resume from',
     );

@@ -1,4 +1,4 @@
-import { BeyondNtpError } from '@beyond-ntp/transformer-core';
+import { BeyondNtpError, integerProblem } from '@beyond-ntp/errors';
 
 /**
  * What went wrong, as a stable machine-readable code:
@@ -44,11 +44,9 @@ export function checkInteger(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw invalidOption(field, `must be an integer ${range} (got ${shown(value)})`);
-  }
-  return value;
+  const problem = integerProblem(value, { min, max });
+  if (problem !== undefined) throw invalidOption(field, problem);
+  return value as number;
 }
 
 /** Shows a received value in an error message (numbers as written, so NaN and Infinity stay visible). */

@@ -1,4 +1,4 @@
-import { describeValue } from '@beyond-ntp/errors';
+import { describeValue, integerProblem } from '@beyond-ntp/errors';
 import { BeyondNtpError } from '../beyond-ntp-error.js';
 
 /**
@@ -117,12 +117,7 @@ export function checkInteger(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new InvalidTrainingArgumentError(
-      field,
-      `expected an integer ${range}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
+  const problem = integerProblem(value, { min, max });
+  if (problem !== undefined) throw new InvalidTrainingArgumentError(field, problem);
+  return value as number;
 }
