@@ -9,6 +9,8 @@ import { crossEntropy } from '../src/train/cross-entropy.js';
 interface Shard {
   ids: number[][];
   targets: number[][];
+  /** Makes this replica die: `exit` at once (code 3), `later` by an uncaught error after answering. */
+  crash?: 'exit' | 'later';
 }
 
 await serveReplica<Shard>(async (data) => {
@@ -18,10 +20,17 @@ await serveReplica<Shard>(async (data) => {
   return {
     params: model.params,
     // Head 0 only, with the shard's dropout (none unless the config has some).
-    loss: ({ ids, targets }, { training, seed }) =>
-      crossEntropy(
+    loss: ({ ids, targets, crash }, { training, seed }) => {
+      if (crash === 'exit') process.exit(3);
+      if (crash === 'later') {
+        setTimeout(() => {
+          throw new Error('replica crashed');
+        }, 10);
+      }
+      return crossEntropy(
         model.forward(ids, { training, seed }).logits[0] as tf.Tensor3D,
         tf.tensor2d(targets, undefined, 'int32'),
-      ),
+      );
+    },
   };
 });

@@ -9,6 +9,7 @@ import { DataParallel } from './data-parallel.js';
 interface Shard {
   ids: number[][];
   targets: number[][];
+  crash?: 'exit' | 'later';
 }
 
 const config = { ...TINY, positional: 'rope' as const };
@@ -117,5 +118,58 @@ describe('DataParallel', () => {
     await expect(parallel.lossAndGradients(loss, [{ ids, targets }])).rejects.toThrow(
       'expected 2 shards (this thread + 1 workers), got 1',
     );
+  });
+});
+
+describe('DataParallel with a worker that dies', () => {
+  const model = createModel(config, { seed: 2 });
+  const loss = ({ ids, targets }: Shard) =>
+    crossEntropy(model.forward(ids).logits[0] as tf.Tensor3D, tf.tensor2d(targets, undefined, 'int32'));
+  const start = () =>
+    DataParallel.start(model.params, {
+      module: new URL('../../test/replica-worker.mjs', import.meta.url),
+      data: { config, backend: tf.getBackend() },
+      execArgv: [],
+    });
+  const half = { ids: ids.slice(0, 2), targets: targets.slice(0, 2) };
+  afterAll(() => model.dispose());
+
+  it('fails the call it was serving, then every later call at once instead of waiting forever', async () => {
+    const parallel = await start();
+    try {
+      await expect(parallel.lossAndGradients(loss, [half, { ...half, crash: 'exit' }])).rejects.toMatchObject(
+        {
+          code: 'WORKER_FAILED',
+          message: 'DataParallel worker: exited with code 3 before replying',
+        },
+      );
+      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message:
+          'DataParallel worker: exited with code 3; its replica is gone, so close this DataParallel and start a new one',
+      });
+    } finally {
+      await parallel.close();
+    }
+    await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('a worker crashing between calls neither crashes this process nor hangs the next calls', async () => {
+    const parallel = await start();
+    try {
+      // The worker answers, then throws an uncaught error: the process survives (the event has a listener).
+      const { grads } = await parallel.lossAndGradients(loss, [half, { ...half, crash: 'later' }]);
+      tf.dispose(grads);
+      // However soon this call comes, it fails with the crash: in flight, or at once once the worker is gone.
+      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringContaining('replica crashed'),
+      });
+      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toThrow(
+        /replica crashed.*start a new one|exited with code 1; its replica is gone/,
+      );
+    } finally {
+      await parallel.close();
+    }
   });
 });

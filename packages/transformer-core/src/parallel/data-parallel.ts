@@ -7,7 +7,7 @@ import { mixSeed } from '../random.js';
 import type { NamedGradients } from '../train/clip.js';
 import { InvalidTrainingArgumentError } from '../train/errors.js';
 import type { LossContext } from '../train/evaluate.js';
-import { workerFailure } from './errors.js';
+import { DataParallelError, workerFailure } from './errors.js';
 import {
   type FlatLayout,
   flatLayout,
@@ -54,13 +54,28 @@ type Reply = { ready?: boolean; loss?: number; error?: string };
 
 /** The main thread's side of data-parallel training: see {@link DataParallel.start}. */
 export class DataParallel {
+  /** Why each worker stopped, once it has: a dead worker never answers, so later calls must not wait for it. */
+  private readonly stopped: (DataParallelError | undefined)[];
+  private closed = false;
+
   private constructor(
     private readonly params: Record<string, tf.Variable>,
     private readonly layout: FlatLayout,
     private readonly workers: WorkerLike[],
     private readonly weights: Float32Array,
     private readonly shardBuffers: ShardGradients[],
-  ) {}
+  ) {
+    this.stopped = workers.map(() => undefined);
+    workers.forEach((worker, i) => {
+      // Always listened to: an 'error' event without a listener would crash this process between calls.
+      worker.on('error', (error: Error) => {
+        this.stopped[i] ??= workerFailure(error);
+      });
+      worker.once('exit', (code: number) => {
+        this.stopped[i] ??= workerFailure(`exited with code ${code}`);
+      });
+    });
+  }
 
   /** Number of shards a step takes: this thread plus the workers. */
   get shards(): number {
@@ -121,7 +136,9 @@ export class DataParallel {
    *
    * The call settles only when every thread is done with its shard: when one fails, the others are awaited
    * before the first error is thrown (this thread's, else the first failed worker's), so no worker is still
-   * writing its buffers when the next call starts.
+   * writing its buffers when the next call starts. A worker that died (crashed or exited) fails the call it was
+   * serving and every later one at once, with `WORKER_FAILED` saying why; after {@link close} calls fail with
+   * `CLOSED`.
    *
    * @param context The micro-batch's `LossContext` (without one: `{ training: true, step: 0, seed: 0 }`).
    */
@@ -134,6 +151,17 @@ export class DataParallel {
       throw new InvalidTrainingArgumentError(
         'shards',
         `DataParallel expected ${this.shards} shards (this thread + ${this.workers.length} workers), got ${shards.length}`,
+      );
+    }
+    if (this.closed) {
+      throw new DataParallelError('CLOSED', 'DataParallel: closed; start a new one to compute gradients');
+    }
+    const dead = this.stopped.find((reason) => reason !== undefined);
+    if (dead !== undefined) {
+      throw new DataParallelError(
+        'WORKER_FAILED',
+        `${dead.message}; its replica is gone, so close this DataParallel and start a new one`,
+        { cause: dead },
       );
     }
     const contextOf = (index: number): LossContext => ({ ...context, seed: mixSeed(context.seed, index) });
@@ -178,20 +206,36 @@ export class DataParallel {
     };
   }
 
-  /** Stops the workers. */
+  /** Stops the workers; later calls fail with `CLOSED`. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** The worker's next reply: its shard's loss, or a rejection when it reports an error, crashes or exits. */
   private reply(worker: WorkerLike): Promise<number> {
     return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(workerFailure(error));
-      worker.once('error', onError);
-      worker.once('message', (message: Reply) => {
+      const settle = () => {
+        worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (message: Reply) => {
+        settle();
         if (message.error !== undefined) reject(workerFailure(message.error));
         else resolve(message.loss ?? 0);
-      });
+      };
+      const onError = (error: Error) => {
+        settle();
+        reject(workerFailure(error));
+      };
+      const onExit = (code: number) => {
+        settle();
+        reject(workerFailure(`exited with code ${code} before replying`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
   }
 }

@@ -3,10 +3,12 @@ import { BeyondNtpError } from '../beyond-ntp-error.js';
 /**
  * What went wrong in a {@link DataParallelError}:
  * - `REPLICA_MISMATCH`: a worker's parameters differ in names or shapes from the main thread's;
- * - `WORKER_FAILED`: a worker threw while building its replica or computing a shard's gradient, or died;
+ * - `WORKER_FAILED`: a worker threw while building its replica or computing a shard's gradient, or died (then
+ *   every later call fails at once with this code too: start a new `DataParallel`);
+ * - `CLOSED`: the `DataParallel` was asked for gradients after `close()`;
  * - `NOT_A_WORKER`: `serveReplica` was called outside a worker thread started by `DataParallel`.
  */
-export type DataParallelErrorCode = 'REPLICA_MISMATCH' | 'WORKER_FAILED' | 'NOT_A_WORKER';
+export type DataParallelErrorCode = 'REPLICA_MISMATCH' | 'WORKER_FAILED' | 'CLOSED' | 'NOT_A_WORKER';
 
 /**
  * Thrown by {@link DataParallel} and {@link serveReplica}. Invalid arguments (`workers`, the number of shards)
