@@ -21,6 +21,7 @@ describe('parseCli', () => {
       backend: undefined,
       parallel: 'auto',
       fresh: false,
+      report: false,
       help: false,
       options: {},
     });
@@ -59,8 +60,15 @@ describe('parseCli', () => {
       backend: 'cpu',
       parallel: 'off',
       fresh: true,
+      report: false,
       help: false,
       options: { text: 'a.txt', verbose: false, size: 'small' },
+    });
+    expect(parseCli({ argv: ['--quick', '--report'] }).report).toBe(true);
+    expect(usageError(['--report', '--fresh'])).toEqual({
+      code: 'USAGE',
+      field: '--report',
+      message: '--report: rewrites the report of the recorded runs, which --fresh would discard',
     });
     expect(parseCli({ argv: ['--smoke', '-h'] })).toMatchObject({ mode: 'smoke', help: true });
     expect(parseCli({ argv: ['--full'] }).mode).toBe('full');

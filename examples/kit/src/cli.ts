@@ -22,6 +22,8 @@ export interface CliOptions {
   parallel: ParallelMode;
   /** `--fresh`: discard earlier runs in the output directory. */
   fresh: boolean;
+  /** `--report`: rewrite the report from the runs recorded in `results.json`, running nothing. */
+  report: boolean;
   /** `--help` / `-h`. */
   help: boolean;
   /** The experiment's own options, with their defaults filled in. */
@@ -37,6 +39,7 @@ const KIT_FLAGS = {
   backend: { type: 'string' },
   parallel: { type: 'string' },
   fresh: { type: 'boolean' },
+  report: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -78,6 +81,13 @@ export function parseCli(args: { argv: readonly string[]; options?: Record<strin
     );
   }
   const mode = modes[0] ?? 'full';
+  if (values.report === true && values.fresh === true) {
+    throw new KitError(
+      'USAGE',
+      '--report',
+      'rewrites the report of the recorded runs, which --fresh would discard',
+    );
+  }
   return {
     mode,
     seeds: values.seeds === undefined ? undefined : parseSeeds(values.seeds as string),
@@ -86,6 +96,7 @@ export function parseCli(args: { argv: readonly string[]; options?: Record<strin
     // Smoke runs take seconds and must be deterministic: no timing, no worker unless asked for.
     parallel: parseParallel(values.parallel as string | undefined) ?? (mode === 'smoke' ? 'off' : 'auto'),
     fresh: values.fresh === true,
+    report: values.report === true,
     help: values.help === true,
     options: Object.fromEntries(
       Object.entries(appOptions).map(([name, option]) => [name, values[name] ?? option.default]),
@@ -143,6 +154,7 @@ export function helpText(args: {
       'auto | on | off: train on two threads (DataParallel) when faster, always, never (default: auto; off for --smoke)',
     ],
     ['--fresh', 'discard earlier runs in the output directory instead of continuing them'],
+    ['--report', 'rewrite results.md, results.json and the plots from the runs in results.json; run nothing'],
     ['-h, --help', 'show this text'],
   ];
   const appRows = Object.entries(experiment.options ?? {}).map(([name, option]): [string, string] => [

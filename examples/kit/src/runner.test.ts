@@ -152,6 +152,36 @@ describe('runExperiment', () => {
     expect(readFileSync(join(out, 'unrelated.txt'), 'utf8')).toBe('kept');
   });
 
+  it('--report rewrites the report from results.json alone, running nothing', async () => {
+    const out = await tempDir();
+    const toy = toyExperiment({ dir: out });
+    const made = await run(toy.experiment, ['--smoke', '--out', out]);
+    // The per-run files are not committed: a fresh clone has results.json and the report only.
+    await rm(join(out, 'runs'), { recursive: true });
+    writeFileSync(join(out, 'results.md'), 'an outdated report\n');
+    const rewritten = await run(toy.experiment, ['--smoke', '--out', out, '--report']);
+    expect(toy.calls).toHaveLength(4); // the first session's runs only
+    expect(rewritten.runs).toEqual(made.runs);
+    expect(rewritten.summary).toEqual(made.summary);
+    expect(rewritten.command).toBe(`tsx toy.ts --smoke --out ${out} --report`);
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('## Verdict');
+
+    // Runs the plan no longer has, or made by another plan, are refused as when running.
+    const changed = toyExperiment({ dir: out, rates: { slow: 0.02, fast: 0.03 } });
+    const stale = await run(changed.experiment, ['--smoke', '--out', out, '--report']).catch((e) => e);
+    expect(KitError.isInstance(stale) && [stale.code, stale.field]).toEqual([
+      'STALE_RUN',
+      join(out, 'results.json'),
+    ]);
+    const other = toyExperiment({ dir: out, rates: { fast: 0.03 } });
+    const missing = await run(other.experiment, ['--smoke', '--out', out, '--report']).catch((e) => e);
+    expect((missing as Error).message).toContain('holds run slow-seed0, which the plan no longer has');
+
+    const empty = await tempDir();
+    const nothing = await run(toy.experiment, ['--smoke', '--out', empty, '--report']).catch((e) => e);
+    expect(KitError.isInstance(nothing) && [nothing.code, nothing.field]).toEqual(['USAGE', '--report']);
+  });
+
   it('leaves a .gitignore it did not write alone, with or without --fresh', async () => {
     const out = await tempDir();
     writeFileSync(join(out, '.gitignore'), 'node_modules/\n');

@@ -17,6 +17,7 @@ import {
   findStoredRun,
   OutputLayout,
   readCurves,
+  recordedRuns,
   type StoredRun,
   writeFileAtomic,
   writeGitignore,
@@ -52,7 +53,8 @@ export function defaultOutDir(dir: string | URL, mode: Mode): string {
 
 /**
  * Runs every planned run of the experiment that is not already finished in the output directory, one after the
- * other, continuing interrupted ones from their checkpoints. Each finished run is written to
+ * other, continuing interrupted ones from their checkpoints (with `--report`, runs nothing and only rewrites the
+ * report from the runs recorded in `results.json`). Each finished run is written to
  * `runs/<id>/result.json` at once (atomically), then `results.json`, `results.md` and the plots are rewritten from
  * all finished runs, so stopping the process at any point loses at most the run in progress, and only its steps
  * since its last checkpoint. Returns the final `results.json` content.
@@ -64,6 +66,23 @@ export async function runExperiment<C extends Json>(options: RunExperimentOption
   if (cli.fresh) await clearOutputs(layout);
   const seeds = cli.seeds ?? Array.from({ length: experiment.seeds[cli.mode] }, (_, i) => i);
   const plan = planExperiment(experiment, { mode: cli.mode, seeds, options: cli.options });
+  if (cli.report) {
+    const recorded = (await recordedRuns(layout, plan)) as Map<string, RunResult<C>>;
+    const file = await writeReports({
+      experiment,
+      mode: cli.mode,
+      plan,
+      finished: recorded,
+      layout,
+      session,
+      backend,
+    });
+    stream.write(
+      `rewrote ${layout.reportFile('results.md')}, results.json and ${file.summary.plots.length} plot(s) from the ` +
+        `${recorded.size} of ${plan.length} planned runs recorded in results.json; nothing was run\n`,
+    );
+    return file;
+  }
   const conditions = [...new Set(plan.map((run) => run.condition))];
   const stored = new Map<string, StoredRun>();
   for (const run of plan) stored.set(run.id, await findStoredRun(layout, run));

@@ -65,6 +65,40 @@ export async function findStoredRun(layout: OutputLayout, run: PlannedRun): Prom
   return { state: 'interrupted', resume: await hasCheckpoint(layout.runFile(run.id, 'checkpoints')) };
 }
 
+/**
+ * The finished runs recorded in the output directory's `results.json`, by id, for rewriting its report without
+ * running anything (`--report`): the per-run files need not exist (they are not committed), `results.json`
+ * holds every finished run whole. Each must be a run of `plan`, made by the same plan.
+ * @throws {KitError} `USAGE` when there is no `results.json`; `STALE_RUN` naming a run the plan does not have or
+ * made by a different plan.
+ */
+export async function recordedRuns(
+  layout: OutputLayout,
+  plan: readonly PlannedRun[],
+): Promise<Map<string, RunResult>> {
+  const file = layout.reportFile('results.json');
+  if (!existsSync(file)) {
+    throw new KitError('USAGE', '--report', `there is no ${file} to rewrite; run the experiment first`);
+  }
+  const { runs } = (await readJson(file)) as { runs?: RunResult[] };
+  if (!Array.isArray(runs))
+    throw new KitError('STALE_RUN', file, 'has no list of runs; run the experiment again');
+  const recorded = new Map<string, RunResult>();
+  for (const result of runs) {
+    const run = plan.find((planned) => planned.id === result.id);
+    if (run === undefined) {
+      throw new KitError(
+        'STALE_RUN',
+        file,
+        `holds run ${String(result.id)}, which the plan no longer has; run the experiment again (--fresh)`,
+      );
+    }
+    checkIdentity(file, runIdentity(result), run);
+    recorded.set(result.id, result);
+  }
+  return recorded;
+}
+
 function checkIdentity(file: string, stored: unknown, run: PlannedRun): void {
   const planned = canonicalJson(runIdentity(run));
   const found = canonicalJson(stored);
