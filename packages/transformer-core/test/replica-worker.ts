@@ -9,8 +9,11 @@ import { crossEntropy } from '../src/train/cross-entropy.js';
 interface Shard {
   ids: number[][];
   targets: number[][];
-  /** Makes this replica die: `exit` at once (code 3), `later` by an uncaught error after answering. */
-  crash?: 'exit' | 'later';
+  /**
+   * Makes this replica die: `exit` at once (code 3); `throw` by an uncaught error before computing (no answer);
+   * `later` by an uncaught error 10 ms after answering.
+   */
+  crash?: 'exit' | 'throw' | 'later';
 }
 
 await serveReplica<Shard>(async (data) => {
@@ -22,6 +25,15 @@ await serveReplica<Shard>(async (data) => {
     // Head 0 only, with the shard's dropout (none unless the config has some).
     loss: ({ ids, targets, crash }, { training, seed }) => {
       if (crash === 'exit') process.exit(3);
+      // serveReplica answers with the message of what the loss throws; this value fails even that, so the error
+      // escapes its handler: an uncaught error in the worker, with no answer.
+      if (crash === 'throw') {
+        throw {
+          toString() {
+            throw new Error('replica crashed');
+          },
+        };
+      }
       if (crash === 'later') {
         setTimeout(() => {
           throw new Error('replica crashed');
