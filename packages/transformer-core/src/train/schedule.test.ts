@@ -58,5 +58,8 @@ describe('warmupCosineSchedule', () => {
     expect(fieldOf(() => warmupCosineSchedule({ maxLr: 1, warmupSteps: 6, decaySteps: 5 }))).toBe(
       'schedule.decaySteps',
     );
+    // No options at all reads as {}: the first missing field is named, not a TypeError from `undefined.maxLr`.
+    expect(fieldOf(() => warmupCosineSchedule(undefined as never))).toBe('schedule.maxLr');
+    expect(fieldOf(() => warmupCosineSchedule(null as never))).toBe('schedule');
   });
 });

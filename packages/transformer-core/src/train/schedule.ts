@@ -32,11 +32,11 @@ export interface WarmupCosineOptions {
  * The schedule is a pure function of the update index, so resuming a run needs no schedule state.
  */
 export function warmupCosineSchedule(options: WarmupCosineOptions): LearningRateSchedule {
-  checkOptions('schedule', options);
-  const maxLr = checkNumber('schedule.maxLr', options.maxLr, 0);
-  const minLr = checkNumber('schedule.minLr', options.minLr ?? maxLr / 10, 0, maxLr);
-  const warmupSteps = checkInteger('schedule.warmupSteps', options.warmupSteps ?? 0, 0);
-  const decaySteps = checkInteger('schedule.decaySteps', options.decaySteps, 0);
+  const given = checkOptions('schedule', options);
+  const maxLr = checkNumber('schedule.maxLr', given.maxLr, 0);
+  const minLr = checkNumber('schedule.minLr', given.minLr ?? maxLr / 10, 0, maxLr);
+  const warmupSteps = checkInteger('schedule.warmupSteps', given.warmupSteps ?? 0, 0);
+  const decaySteps = checkInteger('schedule.decaySteps', given.decaySteps, 0);
   if (decaySteps < warmupSteps) {
     throw new InvalidTrainingArgumentError(
       'schedule.decaySteps',

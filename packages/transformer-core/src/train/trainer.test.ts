@@ -324,6 +324,8 @@ describe('train', () => {
         (e: unknown) => (InvalidTrainingArgumentError.isInstance(e) ? e.field : String(e)),
       );
     expect(await fieldOf({ ...base, steps: -1 })).toBe('steps');
+    expect(await fieldOf(undefined as never)).toBe('steps'); // read as {}: the first missing field is named
+    expect(await fieldOf(null as never)).toBe('train options');
     expect(await fieldOf({ ...base, accumulate: 0 })).toBe('accumulate');
     expect(await fieldOf({ ...base, clipNorm: 0 })).toBe('clipNorm');
     expect(await fieldOf({ ...base, learningRate: -1 })).toBe('learningRate');

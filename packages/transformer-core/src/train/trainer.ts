@@ -142,8 +142,8 @@ const MAX_ACCUMULATE = 65_536;
  * had a gradient (AdamW allocates a weight's moments at its first one). With the same seed on the cpu
  * backend, two runs (or a run and its resumption) produce identical losses.
  */
-export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
-  checkOptions('train options', options);
+export async function train<B>(trainOptions: TrainOptions<B>): Promise<TrainResult> {
+  const options = checkOptions('train options', trainOptions);
   const {
     params,
     lossFn,
