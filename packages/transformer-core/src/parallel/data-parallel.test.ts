@@ -134,48 +134,39 @@ describe('DataParallel with a worker that dies', () => {
   const half = { ids: ids.slice(0, 2), targets: targets.slice(0, 2) };
   afterAll(() => model.dispose());
 
-  it('fails the call it was serving, then every later call at once instead of waiting forever', async () => {
+  /** Runs `body` with a fresh DataParallel (each test kills its worker), closed afterwards, and returns it. */
+  const withParallel = async (body: (parallel: DataParallel) => Promise<void>): Promise<DataParallel> => {
     const parallel = await start();
     try {
-      await expect(parallel.lossAndGradients(loss, [half, { ...half, crash: 'exit' }])).rejects.toMatchObject(
-        {
-          code: 'WORKER_FAILED',
-          message: 'DataParallel worker: exited with code 3 before replying',
-        },
-      );
-      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({
-        code: 'WORKER_FAILED',
-        message:
-          'DataParallel worker: exited with code 3; its replica is gone, so close this DataParallel and start a new one',
-      });
+      await body(parallel);
     } finally {
       await parallel.close();
     }
-    await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({ code: 'CLOSED' });
-  });
+    return parallel;
+  };
 
-  it('an uncaught error in a worker fails its call, then every later call at once', async () => {
-    const parallel = await start();
-    try {
-      await expect(
-        parallel.lossAndGradients(loss, [half, { ...half, crash: 'throw' }]),
-      ).rejects.toMatchObject({
-        code: 'WORKER_FAILED',
-        message: 'DataParallel worker: replica crashed',
+  it.each([
+    ['exits', 'exit', 'exited with code 3 before replying', 'exited with code 3'],
+    ['has an uncaught error', 'throw', 'replica crashed', 'replica crashed'],
+  ] as const)(
+    'a worker that %s fails its call, then every later call at once instead of waiting forever',
+    async (_, crash, inFlight, stopped) => {
+      const parallel = await withParallel(async (parallel) => {
+        await expect(parallel.lossAndGradients(loss, [half, { ...half, crash }])).rejects.toMatchObject({
+          code: 'WORKER_FAILED',
+          message: `DataParallel worker: ${inFlight}`,
+        });
+        await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({
+          code: 'WORKER_FAILED',
+          message: `DataParallel worker: ${stopped}; its replica is gone, so close this DataParallel and start a new one`,
+        });
       });
-      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({
-        code: 'WORKER_FAILED',
-        message:
-          'DataParallel worker: replica crashed; its replica is gone, so close this DataParallel and start a new one',
-      });
-    } finally {
-      await parallel.close();
-    }
-  });
+      await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toMatchObject({ code: 'CLOSED' });
+    },
+  );
 
   it('a worker crashing between calls does not bring this process down; the next calls fail', async () => {
-    const parallel = await start();
-    try {
+    await withParallel(async (parallel) => {
       // The worker answers, then throws an uncaught error 10 ms later, most likely while nothing waits for it.
       // Its answer and its error reach this thread on different channels, in either order, and on a slow machine
       // the crash may come during a later call: calls succeed until the crash has reached this thread, then fail.
@@ -197,8 +188,6 @@ describe('DataParallel with a worker that dies', () => {
         message: expect.stringContaining('replica crashed'),
       });
       await expect(parallel.lossAndGradients(loss, [half, half])).rejects.toThrow('its replica is gone');
-    } finally {
-      await parallel.close();
-    }
+    });
   });
 });
